@@ -1,0 +1,41 @@
+# Ringfence: the two commands a newcomer needs are `make demo` and `make test`.
+# Both install what a fresh Debian machine with Swift lacks (libseccomp-dev).
+
+SWIFT        ?= swift
+CONFIG       ?= debug
+RINGFENCE     = .build/$(CONFIG)/ringfence
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build release test demo bench clean
+
+all: build
+
+# libseccomp's headers and pkg-config file; `apt-get update` first because a
+# fresh machine's package lists may be empty.
+deps:
+	@if ! pkg-config --exists libseccomp 2>/dev/null; then \
+		echo "installing libseccomp-dev (apt-get)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libseccomp-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+release:
+	$(MAKE) build CONFIG=release
+
+test: deps
+	$(SWIFT) test
+
+# The July 19 replay.
+demo: build
+	$(RINGFENCE) demo
+
+# The performance suite, in a release build. Figures go to BENCHMARKS.md.
+bench: deps
+	$(SWIFT) build -c release
+	.build/release/ringfence bench interpreters
+	.build/release/ringfence bench parser
+
+clean:
+	rm -rf .build .build-*

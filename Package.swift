@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Ringfence is split at the syscall boundary (see docs/architecture.md):
+//   RingfenceContent  pure Swift domain: templates, channel files, validator, faults
+//   RingfenceSensor   telemetry events and the three content interpreters
+//   RingfenceSystem   small typed wrappers over POSIX (signals, wait status, spawning)
+//   RingfenceLab      the lab: demos, benchmarks (and later the scenario runner)
+//   ringfence         the thin command-line tool over those libraries
+// C lives only under Sandbox/, where it has to be C.
+let package = Package(
+    name: "Ringfence",
+    products: [
+        .executable(name: "ringfence", targets: ["ringfence"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSeccomp",
+            path: "Sandbox/CSeccomp",
+            pkgConfig: "libseccomp",
+            providers: [.apt(["libseccomp-dev"])]
+        ),
+        .target(
+            name: "RingfenceContent",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "RingfenceSensor",
+            dependencies: ["RingfenceContent"]
+        ),
+        .target(name: "RingfenceSystem"),
+        .target(
+            name: "RingfenceLab",
+            dependencies: ["RingfenceContent", "RingfenceSensor", "RingfenceSystem"]
+        ),
+        .executableTarget(
+            name: "ringfence",
+            dependencies: [
+                "RingfenceContent",
+                "RingfenceSensor",
+                "RingfenceSystem",
+                "RingfenceLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "RingfenceTestSupport",
+            dependencies: ["RingfenceContent", "RingfenceSystem"],
+            path: "Tests/RingfenceTestSupport"
+        ),
+        .testTarget(
+            name: "RingfenceContentTests",
+            dependencies: ["RingfenceContent", "RingfenceTestSupport"]
+        ),
+        .testTarget(
+            name: "RingfenceSensorTests",
+            dependencies: ["RingfenceSensor", "RingfenceContent", "RingfenceSystem", "RingfenceTestSupport"]
+        ),
+        .testTarget(
+            name: "RingfenceCLITests",
+            dependencies: ["ringfence", "RingfenceSystem", "RingfenceTestSupport"]
+        ),
+    ]
+)

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import RingfenceContent
+import RingfenceLab
+
+extension Ringfence {
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the performance suite and print the figures (build with -c release).",
+            subcommands: [Interpreters.self, Parser.self])
+    }
+}
+
+extension Ringfence.Bench {
+    struct Interpreters: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Events per second of each interpreter on the standard 50-instance rule set.")
+
+        @Option(help: "Folder with the content sources.") var content = "Scenarios/content"
+        @Option(help: "Events per round.") var events = 200_000
+        @Option(help: "Measured rounds.") var rounds = 7
+
+        func run() throws {
+            warnIfDebug()
+            let channels = try StandardRuleSet.channels(contentDirectory: content)
+            let instances = channels.reduce(0) { $0 + $1.instances.count }
+            say("interpreters: \(instances) instances in \(channels.count) channels, \(events) events (standard mix), \(rounds) rounds")
+            let results = try InterpreterBenchmark(channels: channels, events: events, rounds: rounds).run()
+            say(columns(["interpreter", "events/s median", "[min - max]", "detected/malicious", "matched"]))
+            for result in results {
+                let rate = result.eventsPerSecond
+                say(columns([result.kind.rawValue, formatRate(rate.median), "[\(formatRate(rate.min)) - \(formatRate(rate.max))]",
+                             "\(result.counts.detected)/\(result.counts.malicious)", "\(result.counts.matched)"]))
+            }
+            if let unsafe = results.first(where: { $0.kind == .unsafe }), let checked = results.first(where: { $0.kind == .checked }) {
+                say(String(format: "checked/unsafe time ratio: %.2fx (target <= 1.5x)",
+                           unsafe.eventsPerSecond.median / checked.eventsPerSecond.median))
+            }
+        }
+    }
+
+    struct Parser: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Parse throughput of a ~1 MiB channel file.")
+
+        @Option(help: "Folder with the content sources.") var content = "Scenarios/content"
+        @Option(help: "Measured rounds.") var rounds = 31
+
+        func run() throws {
+            warnIfDebug()
+            let base = try ChannelSource.compile("\(content)/ipc-baseline.yaml")
+            say("parser: ~1 MiB channel files built from ipc-baseline.yaml, \(rounds) rounds each")
+            say(columns(["trailer", "bytes", "instances", "MB/s median", "[min - max]", "parse time median"]))
+            for result in try ParserBenchmark(base: base, rounds: rounds).run() {
+                let rate = result.megabytesPerSecond
+                say(columns([result.checksum.description, "\(result.bytes)", "\(result.instances)", String(format: "%.0f", rate.median),
+                             String(format: "[%.0f - %.0f]", rate.min, rate.max),
+                             String(format: "%.2f ms", Double(result.bytes) / rate.median / 1e3)]))
+            }
+        }
+    }
+}
+
+/// Left-aligned columns of 16 characters, for the benchmark tables.
+func columns(_ cells: [String], width: Int = 16) -> String {
+    cells.map { $0.count >= width ? $0 + " " : $0.padding(toLength: width, withPad: " ", startingAt: 0) }.joined()
+}
+
+func warnIfDebug() {
+    #if DEBUG
+    say("warning: this is a debug build; figures are only meaningful from `swift build -c release`")
+    #endif
+}

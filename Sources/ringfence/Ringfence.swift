@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// The `ringfence` command: a thin layer over the Ringfence libraries.
+@main
+struct Ringfence: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ringfence",
+        abstract: "Rerun the July 19, 2024 endpoint-sensor outage and measure what each design choice changes.",
+        subcommands: [Content.self, Faults.self, Demo.self, Bench.self]
+    )
+
+    /// Logging is bootstrapped here and nowhere else; libraries only take a Logger.
+    static func main() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["RINGFENCE_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// An error meant for the user: printed as `ringfence: message` with an exit code
+/// (2 = invalid input, 1 = a check failed).
+struct UserFacingError: Error, CustomStringConvertible {
+    let message: String
+    let code: Int32
+    var description: String { message }
+
+    static func invalidInput(_ message: String) -> UserFacingError { UserFacingError(message: message, code: 2) }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, turning a ``UserFacingError`` into its message and exit code.
+    func reportingErrors(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as UserFacingError {
+            FileHandle.standardError.write(Data("ringfence: \(error.message)\n".utf8))
+            throw ExitCode(error.code)
+        }
+    }
+}
+
+/// Prints a line and flushes at once: several commands may be about to crash
+/// on purpose, and buffered output would die with them.
+func say(_ text: String = "") {
+    print(text)
+    fflush(nil)
+}

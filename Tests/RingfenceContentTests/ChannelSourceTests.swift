@@ -1,0 +1,107 @@
+import Foundation
+import RingfenceTestSupport
+import Testing
+@testable import RingfenceContent
+
+/// The YAML sources are read strictly: every mistake names the file, the key
+/// path and the line.
+@Suite struct ChannelSourceTests {
+    func source(_ body: String) -> String {
+        let folder = Fixtures.temporaryDirectory("source")
+        try? FileManager.default.copyItem(atPath: Fixtures.templates, toPath: "\(folder)/templates.yaml")
+        _ = FileManager.default.createFile(atPath: "\(folder)/rules.yaml", contents: Data(body.utf8))
+        return "\(folder)/rules.yaml"
+    }
+
+    func compileError(_ body: String) -> YAMLSourceError? {
+        do { _ = try ChannelSource.compile(source(body)); return nil } catch { return error }
+    }
+
+    static let header = "channel: 291\ntemplate: ipc\ntemplates: templates.yaml\n"
+
+    @Test func criterionForms() throws {
+        let draft = try ChannelSource.compile(source(Self.header + """
+            instances:
+              - id: 1
+                match:
+                  pipe_name: { any: [ 'a', { regex: '^b', ignoreCase: true }, { not: c } ] }
+                  client_image: { equals: X, ignoreCase: true }
+                  field21: "*"
+            """))
+        let file = try ChannelFile(parsing: draft.encoded())
+        let instance = try #require(file.instances.first)
+        #expect(instance.constrainedFields == [0, 3])
+        let text = CriterionText(file: file, instance: instance)
+        #expect(text.render(field: 0) == "any('a', regex '^b' ignoreCase, not('c'))")
+        #expect(text.render(field: 3) == "'X' ignoreCase")
+    }
+
+    @Test func unknownKeyNamesPathAndLine() throws {
+        let error = try #require(compileError(Self.header + "instances:\n  - id: 1\n    mach: {}\n"))
+        #expect(error.path == "instances[0].mach")
+        #expect(error.line == 6)
+        #expect(error.message.hasPrefix("unknown key 'mach'"))
+        #expect(error.description.hasSuffix("rules.yaml:6:5: instances[0].mach: \(error.message)"))
+    }
+
+    @Test func unknownFieldIsNamed() throws {
+        let error = try #require(compileError(Self.header + "instances:\n  - id: 1\n    match: { pipe: x }\n"))
+        #expect(error.path == "instances[0].match.pipe")
+        #expect(error.message.contains("unknown field 'pipe'"))
+    }
+
+    @Test func fieldBeyondTheDeclaredCountIsRefused() throws {
+        let error = try #require(compileError(Self.header + "instances:\n  - id: 1\n    match: { field22: x }\n"))
+        #expect(error.message.contains("21 declared fields"))
+    }
+
+    @Test func wrongTypesAndRangesAreNamed() throws {
+        #expect(compileError("channel: many\ntemplate: ipc\ntemplates: templates.yaml\n")?.message == "expected a whole number")
+        #expect(compileError("channel: 0\ntemplate: ipc\ntemplates: templates.yaml\n")?.message.contains("out of range") == true)
+        #expect(compileError(Self.header + "checksum: md5\n")?.path == "checksum")
+        #expect(compileError(Self.header + "instances:\n  - id: 1\n    action: nuke\n    match: {}\n")?.path == "instances[0].action")
+        let regex = try #require(compileError(Self.header + "instances:\n  - id: 1\n    match: { pipe_name: { regex: '(ab' } }\n"))
+        #expect(regex.path == "instances[0].match.pipe_name.regex")
+        #expect(regex.message.hasPrefix("invalid regex"))
+    }
+
+    @Test func duplicateIdsAndKeysAreRefused() throws {
+        let ids = try #require(compileError(Self.header + "instances:\n  - { id: 1, match: {} }\n  - { id: 1, match: {} }\n"))
+        #expect(ids.message == "instance id 1 is used twice")
+        #expect(ids.line == 6)
+        let keys = try #require(compileError(Self.header + "channel: 292\n"))
+        #expect(keys.message.hasPrefix("duplicate key"))
+    }
+
+    @Test func unquotedWildcardIsAYAMLError() throws {
+        let error = try #require(compileError(Self.header + "instances:\n  - id: 1\n    match: { pipe_name: * }\n"))
+        #expect(error.line == 6)
+        #expect(error.message.hasPrefix("invalid YAML"))
+    }
+
+    @Test func aliasBombIsRefused() throws {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...9 { lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]") }
+        let error = try #require(compileError(lines.joined(separator: "\n") + "\n"))
+        #expect(error.message.contains("more than 100000 nodes"))
+    }
+
+    @Test func deepFlowNestingIsRefusedBeforeParsing() throws {
+        let error = try #require(compileError(String(repeating: "[", count: 10_000)))
+        #expect(error.message == "nesting deeper than 64 levels")
+        #expect(error.line == 1)
+    }
+
+    @Test func missingFileIsNamed() {
+        #expect(throws: YAMLSourceError(file: "/nonexistent/rules.yaml", path: "", line: nil, column: nil, message: "cannot read the file")) {
+            try ChannelSource.compile("/nonexistent/rules.yaml")
+        }
+    }
+
+    @Test func templateDefinitionsDeclareTheJuly19Mismatch() throws {
+        let definitions = try TemplateDefinitions.load(Fixtures.templates)
+        #expect(definitions.definition(.ipc)?.fieldCount == 21)
+        #expect(SensorTemplates.builtIn.suppliedFieldCount(.ipc) == 20)
+        #expect(definitions.definition(.process)?.fieldCount == SensorTemplates.builtIn.suppliedFieldCount(.process))
+    }
+}
