@@ -44,7 +44,9 @@ public struct EventBatch: Sendable {
         count += 1
     }
 
-    /// Calls `body` for each event, in order.
+    /// Calls `body` for each event, in order. A batch built by ``append`` is
+    /// always well-formed; for bytes from elsewhere use ``EventReader``, which
+    /// reports a malformed event instead of stopping quietly as this does.
     public func forEach(_ body: (EventView) throws -> Void) rethrows {
         try bytes.withUnsafeBytes { raw in
             var reader = EventReader(raw)
