@@ -5,6 +5,8 @@ import PackageDescription
 //   RingfenceContent  pure Swift domain: templates, channel files, validator, faults
 //   RingfenceSensor   telemetry events and the three content interpreters
 //   RingfenceSystem   small typed wrappers over POSIX (signals, wait status, spawning)
+//   RingfenceSandbox  seccomp policies, the child setup, the fork server and the
+//                     exec launcher: the only Swift code that touches CSandbox
 //   RingfenceLab      the lab: demos, benchmarks (and later the scenario runner)
 //   ringfence         the thin command-line tool over those libraries
 // C lives only under Sandbox/, where it has to be C.
@@ -18,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -37,10 +40,27 @@ let package = Package(
             name: "RingfenceSensor",
             dependencies: ["RingfenceContent"]
         ),
+        .target(
+            name: "CSandbox",
+            path: "Sandbox/CSandbox"
+        ),
+        .executableTarget(
+            name: "ringfence-probe",
+            dependencies: ["CSandbox"],
+            path: "Sandbox/Probe"
+        ),
         .target(name: "RingfenceSystem"),
         .target(
+            name: "RingfenceSandbox",
+            dependencies: [
+                "CSandbox", "CSeccomp", "RingfenceSystem",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "RingfenceLab",
-            dependencies: ["RingfenceContent", "RingfenceSensor", "RingfenceSystem"]
+            dependencies: ["RingfenceContent", "RingfenceSensor", "RingfenceSystem", "RingfenceSandbox"]
         ),
         .executableTarget(
             name: "ringfence",
@@ -48,6 +68,7 @@ let package = Package(
                 "RingfenceContent",
                 "RingfenceSensor",
                 "RingfenceSystem",
+                "RingfenceSandbox",
                 "RingfenceLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,6 +86,10 @@ let package = Package(
         .testTarget(
             name: "RingfenceSensorTests",
             dependencies: ["RingfenceSensor", "RingfenceContent", "RingfenceSystem", "RingfenceTestSupport"]
+        ),
+        .testTarget(
+            name: "RingfenceSandboxTests",
+            dependencies: ["RingfenceSandbox", "RingfenceSystem", "RingfenceTestSupport", "ringfence-probe"]
         ),
         .testTarget(
             name: "RingfenceCLITests",

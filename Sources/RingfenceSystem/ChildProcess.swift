@@ -17,9 +17,11 @@ public struct ChildProcess: Sendable {
 
     /// Starts `executable` with `arguments` (not including argv[0]). `environment`
     /// entries are added to (and override) the current environment.
-    /// `stdout`/`stderr` redirect the child's output to the given fds when set.
+    /// `stdout`/`stderr` redirect the child's output to the given fds when set;
+    /// `descriptors` passes further fds, (parent fd, child fd) pairs.
     public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                             stdout: Int32? = nil, stderr: Int32? = nil) throws(SpawnError) -> ChildProcess {
+                             stdout: Int32? = nil, stderr: Int32? = nil,
+                             descriptors: [(Int32, Int32)] = []) throws(SpawnError) -> ChildProcess {
         var merged: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {
@@ -34,6 +36,7 @@ public struct ChildProcess: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, STDOUT_FILENO) }
         if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, STDERR_FILENO) }
+        for (parent, child) in descriptors { posix_spawn_file_actions_adddup2(&actions, parent, child) }
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]

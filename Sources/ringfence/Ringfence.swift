@@ -8,11 +8,13 @@ struct Ringfence: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ringfence",
         abstract: "Rerun the July 19, 2024 endpoint-sensor outage and measure what each design choice changes.",
-        subcommands: [Content.self, Faults.self, Demo.self, Bench.self]
+        subcommands: [Content.self, Faults.self, SandboxCommand.self, Demo.self, Bench.self]
     )
 
     /// Logging is bootstrapped here and nowhere else; libraries only take a Logger.
     static func main() {
+        // A supervisor writes to pipes its children may have closed: EPIPE, never a signal.
+        signal(SIGPIPE, SIG_IGN)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["RINGFENCE_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
