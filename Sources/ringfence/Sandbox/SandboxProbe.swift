@@ -13,6 +13,7 @@ extension Ringfence.SandboxCommand {
         @OptionGroup var options: ProfileOptions
         @Flag(help: "Launch the probes through the exec path (ringfence-probe) instead of the fork server.") var exec = false
         @Option(help: "Run only these probes (comma-separated names).") var only: String?
+        @Option(help: "Optional namespaces for the probes: pid,net,ipc,mount (root only).") var namespaces: String?
 
         func run() throws {
             do {
@@ -40,7 +41,13 @@ extension Ringfence.SandboxCommand {
             } ?? EscapeProbe.allCases
             let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
             defer { close(devNull) }
-            let runner = ProbeRunner(policy: compiler, handling: handling, devNull: devNull)
+            var runner = ProbeRunner(policy: compiler, handling: handling, devNull: devNull)
+            if let namespaces {
+                guard let parsed = SandboxNamespaces(names: namespaces) else {
+                    throw ValidationError("--namespaces takes a comma-separated list of pid, net, ipc, mount")
+                }
+                runner.spec.namespaces = parsed
+            }
             let forkServer = try ForkServer()
             let path = exec ? "exec path (ringfence-probe)" : "fork server"
             say("probing \(options.profile) via the \(path), violations by \(handling), running as uid \(getuid())")
