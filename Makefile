@@ -38,6 +38,7 @@ bench: deps
 	.build/release/ringfence bench interpreters
 	.build/release/ringfence bench parser
 	.build/release/ringfence bench sandbox
+	.build/release/ringfence bench host
 
 clean:
 	rm -rf .build .build-*

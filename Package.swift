@@ -7,7 +7,8 @@ import PackageDescription
 //   RingfenceSystem   small typed wrappers over POSIX (signals, wait status, spawning)
 //   RingfenceSandbox  seccomp policies, the child setup, the fork server and the
 //                     exec launcher: the only Swift code that touches CSandbox
-//   RingfenceLab      the lab: demos, benchmarks (and later the scenario runner)
+//   RingfenceHost     the simulated host: kernel, disk, supervisor, the built-in agent
+//   RingfenceLab      the lab: trials, boot loops, records, demos, benchmarks
 //   ringfence         the thin command-line tool over those libraries
 // C lives only under Sandbox/, where it has to be C.
 let package = Package(
@@ -59,8 +60,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "RingfenceHost",
+            dependencies: [
+                "RingfenceContent", "RingfenceSensor", "RingfenceSystem", "RingfenceSandbox", "CSandbox",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "RingfenceLab",
-            dependencies: ["RingfenceContent", "RingfenceSensor", "RingfenceSystem", "RingfenceSandbox"]
+            dependencies: ["RingfenceContent", "RingfenceSensor", "RingfenceSystem", "RingfenceSandbox", "RingfenceHost"]
         ),
         .executableTarget(
             name: "ringfence",
@@ -69,6 +77,7 @@ let package = Package(
                 "RingfenceSensor",
                 "RingfenceSystem",
                 "RingfenceSandbox",
+                "RingfenceHost",
                 "RingfenceLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,6 +99,10 @@ let package = Package(
         .testTarget(
             name: "RingfenceSandboxTests",
             dependencies: ["RingfenceSandbox", "RingfenceSystem", "RingfenceTestSupport", "ringfence-probe"]
+        ),
+        .testTarget(
+            name: "RingfenceHostTests",
+            dependencies: ["RingfenceHost", "RingfenceLab", "RingfenceContent", "RingfenceSensor", "RingfenceSystem", "RingfenceTestSupport"]
         ),
         .testTarget(
             name: "RingfenceCLITests",

@@ -2,15 +2,17 @@ import ArgumentParser
 import Foundation
 import RingfenceContent
 import Glibc
+import RingfenceHost
 import RingfenceLab
 import RingfenceSandbox
+import RingfenceSensor
 import RingfenceSystem
 
 extension Ringfence {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the performance suite and print the figures (build with -c release).",
-            subcommands: [Interpreters.self, Parser.self, Sandbox.self])
+            subcommands: [Interpreters.self, Parser.self, Sandbox.self, Host.self])
     }
 }
 
@@ -111,6 +113,63 @@ extension Ringfence.Bench {
                 let ratio = bwrap.map { String(format: "%.2fx", peer.samples.median / $0) } ?? "-"
                 say(row(peer.name, peer.samples) + ratio)
             }
+        }
+    }
+}
+
+extension Ringfence.Bench {
+    struct Host: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "User mode against kernel mode throughput, and crash-to-recorded and crash-to-serving latency.")
+
+        @Option(help: "Folder with the content sources.") var content = "Scenarios/content"
+        @Option(help: "Folder with the seccomp profiles.") var profiles = "Sandbox/profiles"
+        @Option(help: "Rounds over the event batches per throughput figure.") var rounds = 10
+        @Option(help: "Crashes per latency figure.") var samples = 200
+
+        func run() throws {
+            warnIfDebug()
+            let agent = AgentConfiguration(name: "bench", isolation: .user, interpreter: .unsafe, profile: "\(profiles)/agent.json",
+                                           heartbeatSeconds: 1, verdictDeadlineSeconds: 2)
+            let bench = HostBenchmark(policy: try PolicyCompiler.load("\(profiles)/agent.json"), agent: agent)
+            let forkServer = try ForkServer()
+            let standard = try StandardRuleSet.channels(contentDirectory: content)
+            var generator = TelemetryGenerator(seed: 291)
+            let batches = (0..<64).map { _ in generator.batch(1024) }
+            let events = batches.count * 1024
+            say("throughput: \(events) events in 64 batches of 1024 (standard mix), \(rounds) rounds, unsafe interpreter")
+            let kernel = try bench.kernelThroughput(batches, content: standard, rounds: rounds)
+            let user = try bench.userThroughput(batches, content: standard.map(\.bytes), rounds: rounds, forkServer: forkServer)
+            say(String(format: "  standard 50-instance set: kernel mode %@ events/s, user mode %@ events/s: user/kernel %.0f%% (target >= 90%%)",
+                       formatRate(kernel), formatRate(user), user / kernel * 100))
+            let trivial = try trivialChannel()
+            let trivialKernel = try bench.kernelThroughput(batches, content: [trivial], rounds: rounds * 5)
+            let trivialUser = try bench.userThroughput(batches, content: [trivial.bytes], rounds: rounds * 5, forkServer: forkServer)
+            say(String(format: "  trivial set (1 instance): kernel mode %@ events/s, user mode (the IPC path) %@ events/s (target >= 5 M)",
+                       formatRate(trivialKernel), formatRate(trivialUser)))
+
+            let good = try ChannelSource.compile("\(content)/ipc-baseline.yaml").encoded()
+            let bad = try ChannelSource.compile("\(content)/ipc-update-291.yaml").encoded()
+            var ipc = TelemetryGenerator(seed: 19, mix: .ipcOnly)
+            let trigger = ipc.batch(4)
+            let recorded = Samples(try bench.crashToRecorded(badContent: [bad], trigger: trigger, samples: samples, forkServer: forkServer)
+                .map { $0 * 1000 })
+            say(String(format: "crash to recorded (batch sent to typed failure), %d crashes: p50 %.3f ms, p99 %.3f ms, max %.3f ms (target p99 <= 1 ms)",
+                       samples, recorded.median, recorded.percentile(99), recorded.max))
+            let serving = Samples(try bench.crashToServing(good: [good], bad: bad, trigger: trigger, samples: samples / 2, forkServer: forkServer)
+                .map { $0 * 1000 })
+            say(String(format: "crash to serving again on rolled-back content, %d crashes: p50 %.3f ms, p99 %.3f ms (target <= 2 ms)",
+                       samples / 2, serving.median, serving.percentile(99)))
+        }
+
+        /// One network instance that never matches: the IPC path with almost no evaluation.
+        private func trivialChannel() throws -> ChannelFile {
+            var draft = ChannelDraft(channel: 289, templateType: .network, declaredFieldCount: 12, contentVersion: 1, checksum: .crc32c,
+                                     instances: [])
+            var instance = InstanceDraft(id: 1, action: .alert, criteria: [Criterion](repeating: .wildcard, count: 12))
+            instance.setCriterion(.literal("1", caseInsensitive: false), field: 5)
+            draft.instances = [instance]
+            return try ChannelFile(parsing: draft.encoded())
         }
     }
 }

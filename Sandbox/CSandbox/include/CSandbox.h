@@ -159,6 +159,8 @@ int rf_seccomp_notification_size(void);
 int rf_pipe_cloexec(int fds[2]);
 /// A close-on-exec SOCK_SEQPACKET unix socket pair (the fork-server channel).
 int rf_socketpair_seqpacket(int fds[2]);
+/// memfd_create(name, MFD_CLOEXEC) sized to `size`: the shared event ring.
+int rf_shared_memory(const char *name, size_t size);
 
 /// Sends `length` bytes and up to RF_MAX_FDS descriptors over a unix socket.
 ssize_t rf_send_with_fds(int socket, const void *data, size_t length, const int *fds, int fd_count);

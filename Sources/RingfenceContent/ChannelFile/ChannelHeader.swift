@@ -48,7 +48,7 @@ public struct ChannelHeader: Hashable, Sendable {
         "C-\(Self.padded(UInt64(channel)))-\(Self.padded(UInt64(templateType.rawValue)))-\(Self.padded(contentVersion)).chan"
     }
 
-    static func padded(_ value: UInt64) -> String {
+    public static func padded(_ value: UInt64) -> String {
         let digits = String(value)
         return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
     }

@@ -1,5 +1,6 @@
 import CSandbox
 import Glibc
+import RingfenceSystem
 
 /// Entry points the fork server offers: probe acts, and small programs the
 /// tests need (a sleeper, deliberate crashes, a chosen exit status).
@@ -9,9 +10,7 @@ public enum SandboxEntries {
         "probe": { arguments in rf_probe_act(Int32(arguments.0), pid_t(arguments.1)) },
         // Sleep for arguments.0 milliseconds, then exit 0.
         "sleep": { arguments in
-            var request = timespec(tv_sec: Int(arguments.0 / 1000), tv_nsec: Int((arguments.0 % 1000) * 1_000_000))
-            var remaining = timespec()
-            while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+            pause(milliseconds: arguments.0)
             return 0
         },
         // A wild read: SIGSEGV, as the unsafe interpreter's fault.

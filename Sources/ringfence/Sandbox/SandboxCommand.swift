@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import Foundation
+import RingfenceHost
 import RingfenceSandbox
 import RingfenceSystem
 
@@ -50,7 +51,8 @@ extension Ringfence.SandboxCommand {
         static let configuration = CommandConfiguration(commandName: "__zygote", shouldDisplay: false)
 
         func run() throws {
-            ForkServer.serve(socket: 3, entries: SandboxEntries.standard)
+            let entries = SandboxEntries.standard.merging(["agent": AgentMain.entry]) { $1 }.merging(HostileAgents.entries) { $1 }
+            ForkServer.serve(socket: 3, entries: entries)
         }
     }
 }

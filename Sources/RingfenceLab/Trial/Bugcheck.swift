@@ -1,0 +1,25 @@
+import RingfenceSystem
+
+/// The Windows stop code a host's death maps to, after how the process ended.
+public enum Bugcheck: String, Codable, Sendable {
+    /// A wild read or write: SIGSEGV or SIGBUS. The July 19 stop code.
+    case pageFaultInNonpagedArea = "PAGE_FAULT_IN_NONPAGED_AREA"
+    /// A trap in kernel code: a Swift bounds check (SIGILL, SIGTRAP on arm64).
+    case kmodeExceptionNotHandled = "KMODE_EXCEPTION_NOT_HANDLED"
+    /// A kernel stuck past the watchdog (SIGALRM from the host's own watchdog, or the lab's kill).
+    case dpcWatchdogViolation = "DPC_WATCHDOG_VIOLATION"
+    /// The kernel found its own state corrupted (an integrity check aborted).
+    case kernelSecurityCheckFailure = "KERNEL_SECURITY_CHECK_FAILURE"
+    /// Anything else.
+    case systemServiceException = "SYSTEM_SERVICE_EXCEPTION"
+
+    public init(_ signal: Signal) {
+        switch signal {
+        case .segmentationFault, .bus: self = .pageFaultInNonpagedArea
+        case .illegalInstruction, .trap: self = .kmodeExceptionNotHandled
+        case .alarm, .kill: self = .dpcWatchdogViolation
+        case .abort: self = .kernelSecurityCheckFailure
+        default: self = .systemServiceException
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import RingfenceContent
+import RingfenceHost
+import RingfenceLab
+import RingfenceSensor
+
+extension Ringfence {
+    struct Host: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a simulated host with one agent through a content update, and record what happens.",
+            subcommands: [Run.self])
+    }
+
+    /// One boot of a simulated host, started by the lab: never by hand.
+    struct HostProcess: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "__host", shouldDisplay: false)
+
+        @Option var config: String
+        @Option var disk: String
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: config) else { throw ExitCode(2) }
+            let configuration = try JSONDecoder().decode(HostConfiguration.self, from: data)
+            let kernel = HostKernel(configuration: configuration, disk: HostDisk(root: disk), control: 3, status: 4)
+            throw ExitCode(kernel.run())
+        }
+    }
+}
+
+extension Ringfence.Host {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Boot a host, push an update from the cloud, reboot after crashes, and print the outcome.",
+            discussion: "The record log (JSON Lines) is written to WORK/records.jsonl; its schema is in docs/records.md.")
+
+        @Option(help: "kernel or user.") var isolation: Isolation = .kernel
+        @Option(help: "unsafe, checked or resilient.") var interpreter: InterpreterKind = .unsafe
+        @Option(help: "The update: a rules file (YAML) or a channel file.") var update: String?
+        @Option(help: "A catalog fault to apply to the update first.") var fault: Fault?
+        @Option(help: "Seconds after boot the update arrives.") var at = 0.2
+        @Option(help: "Seconds the host runs after the update.") var duration = 1.0
+        @Option(help: "Events per second.") var rate = 20_000
+        @Option(help: "The cloud's validator: off, on or buggy.") var validator: ValidatorMode = .buggy
+        @Option(help: "After a crash: none, safe-mode, remote-fix or known-bad-list.") var recovery: RecoveryAction = .safeMode
+        @Option(help: "Most boots.") var maxBoots = 4
+        @Option(help: "open or closed: events while a user-mode agent is down.") var failMode: FailMode = .open
+        @Option(help: "Seccomp profile for a user-mode agent.") var profile = "Sandbox/profiles/agent.json"
+        @Option(help: "Folder with the content sources.") var content = "Scenarios/content"
+        @Option(help: "Where the trial's disk and records go.") var work = ".build/host-run"
+        @Option(help: "Seed.") var seed: UInt64 = 291
+
+        func run() throws {
+            var trial = July19Trial(contentDirectory: content, profile: absolute(profile))
+            trial.isolation = isolation
+            trial.interpreter = interpreter
+            trial.updateSource = update
+            trial.fault = fault
+            trial.updateAt = at
+            trial.duration = duration
+            trial.eventRate = rate
+            trial.validator = validator
+            trial.boot = BootSettings(maxBoots: maxBoots, recovery: recovery)
+            trial.failMode = failMode
+            trial.seed = seed
+            let result = try TrialRunner(settings: try trial.settings(name: "\(isolation)-\(interpreter)"), folder: absolute(work)).run()
+            for line in TrialSummary(result).lines { say(line) }
+        }
+    }
+}
+
+func absolute(_ path: String) -> String {
+    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+}
+
+extension Isolation: ExpressibleByArgument {}
+extension FailMode: ExpressibleByArgument {}
+extension RecoveryAction: ExpressibleByArgument {}
