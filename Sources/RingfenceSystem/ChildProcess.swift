@@ -38,6 +38,22 @@ public struct ChildProcess: Sendable {
         if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, STDERR_FILENO) }
         for (parent, child) in descriptors { posix_spawn_file_actions_adddup2(&actions, parent, child) }
 
+        // The child starts with no blocked signals and every disposition at its
+        // default, whatever thread of ours spawned it (test runners and thread
+        // pools block signals the host's watchdog relies on).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        sigdelset(&all, SIGKILL)
+        sigdelset(&all, SIGSTOP)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -45,7 +61,7 @@ public struct ChildProcess: Sendable {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else { throw SpawnError(executable: executable, errno: result) }
         return ChildProcess(pid: pid)
     }

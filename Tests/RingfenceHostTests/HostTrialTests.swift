@@ -63,6 +63,37 @@ import Testing
         #expect(!result.recovered)
     }
 
+    @Test func aHungKernelIsAWatchdogBugcheck() throws {
+        let result = try trial(.kernel, recovery: .remoteFix) { settings in
+            settings.updates[0].bytes = try FaultInjector().apply(.regexBomb, to: Fixtures.compiled("ipc-baseline.yaml"), seed: 1)
+            settings.validator = .off
+            settings.watchdogSeconds = 0.5
+        }
+        #expect(result.outcome == .hostCrash)
+        #expect(result.bugcheck == .dpcWatchdogViolation)
+        #expect(result.records.first { $0.type == "host-crash" }?.signal == "SIGALRM")
+        #expect(result.agents[0].failures.first?.kind == .hang)
+        #expect(result.recovered)
+    }
+
+    @Test func theKnownBadListRaceIsSeeded() throws {
+        let won = try trial(.kernel, recovery: .knownBadList) { $0.boot.knownBadListWinProbability = 1 }
+        #expect(won.outcome == .hostCrash)
+        #expect(won.boots == 2)
+        #expect(won.recoveries == ["known-bad-list"])
+        let lost = try trial(.kernel, recovery: .knownBadList) { $0.boot.knownBadListWinProbability = 0 }
+        #expect(lost.outcome == .bootLoop)
+        #expect(!lost.recovered)
+        #expect(lost.records.filter { $0.type == "recovery" }.count == 3)
+    }
+
+    @Test func theBootRecordSaysTheLastBootCrashed() throws {
+        let result = try trial(.kernel, recovery: .remoteFix)
+        let boots = result.records.filter { $0.type == "boot" }
+        #expect(boots.count == 2)
+        #expect(boots[1].reason == "previous boot 1 (normal): crashed")
+    }
+
     // MARK: - User mode
 
     @Test func userModeIsolatesRollsBackAndQuarantines() throws {

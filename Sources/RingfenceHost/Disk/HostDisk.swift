@@ -6,7 +6,8 @@ import RingfenceSystem
 /// channel files live in `drivers/ringfence/` as `C-<channel>-...chan`, which
 /// is why a faulty update is read again at every boot; updates are staged in
 /// `incoming/` before they are installed; the supervisor's quarantine list is
-/// in `quarantine.txt`.
+/// in `quarantine.txt`; `boot.txt` is the boot record: the last boot's number
+/// and whether it got to a clean shutdown.
 public struct HostDisk: Sendable {
     public let root: String
 
@@ -15,6 +16,20 @@ public struct HostDisk: Sendable {
     public var driverFolder: String { "\(root)/drivers/ringfence" }
     public var incomingFolder: String { "\(root)/incoming" }
     public var quarantineFile: String { "\(root)/quarantine.txt" }
+    public var bootRecordFile: String { "\(root)/boot.txt" }
+
+    /// Writes the boot record: `boot N MODE PHASE`, e.g. `boot 3 normal running`.
+    public func recordBoot(_ number: Int, mode: String, phase: String) {
+        try? AtomicFile.write("boot \(number) \(mode) \(phase)\n", to: bootRecordFile)
+    }
+
+    /// The last boot record, if any: (boot number, mode, phase).
+    public func lastBoot() -> (number: Int, mode: String, phase: String)? {
+        guard let text = try? String(contentsOfFile: bootRecordFile, encoding: .utf8) else { return nil }
+        let words = text.split(whereSeparator: \.isWhitespace)
+        guard words.count == 4, words[0] == "boot", let number = Int(words[1]) else { return nil }
+        return (number, String(words[2]), String(words[3]))
+    }
 
     public func prepare() throws {
         for folder in [driverFolder, incomingFolder] {

@@ -89,7 +89,13 @@ public final class HostKernel {
 
     private func boot() {
         try? disk.prepare()
-        records.send(HostRecord(.booted, uptime: uptime, detail: configuration.safeMode ? "safe-mode" : "normal"))
+        let mode = configuration.safeMode ? "safe-mode" : "normal"
+        var booted = HostRecord(.booted, uptime: uptime, detail: mode)
+        // The previous boot's record says whether it ended cleanly: a boot that is
+        // still "running" on disk is one that crashed.
+        if let last = disk.lastBoot() { booted.reason = "previous boot \(last.number) (\(last.mode)): \(last.phase == "running" ? "crashed" : "clean")" }
+        disk.recordBoot(configuration.boot, mode: mode, phase: "running")
+        records.send(booted)
         // Safe mode: third-party drivers and services stay off.
         guard !configuration.safeMode else { return }
         let persisted = disk.channelFiles().compactMap { path in FileManager.default.contents(atPath: path).map { [UInt8]($0) } }
@@ -319,6 +325,7 @@ public final class HostKernel {
         var record = HostRecord(.shutdown, uptime: uptime)
         record.counts = currentCounts()
         records.send(record)
+        disk.recordBoot(configuration.boot, mode: configuration.safeMode ? "safe-mode" : "normal", phase: "shutdown")
         supervised.removeAll()
         forkServer = nil
     }

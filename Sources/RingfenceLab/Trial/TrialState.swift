@@ -138,7 +138,8 @@ struct TrialState {
             if configuration.isolation == .kernel {
                 // A kernel-mode agent shares the host's fate: each host crash is its failure.
                 failures += records.filter { $0.type == "host-crash" }.map { record in
-                    AgentFailure(kind: record.signal == "SIGALRM" ? .hang : .crash, signal: record.signal, update: record.update,
+                    AgentFailure(kind: record.bugcheck == Bugcheck.dpcWatchdogViolation.rawValue ? .hang : .crash, signal: record.signal,
+                                 update: record.update,
                                  detail: record.bugcheck)
                 }
             }
