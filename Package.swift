@@ -105,6 +105,10 @@ let package = Package(
             dependencies: ["RingfenceHost", "RingfenceLab", "RingfenceContent", "RingfenceSensor", "RingfenceSystem", "RingfenceTestSupport"]
         ),
         .testTarget(
+            name: "RingfenceLabTests",
+            dependencies: ["RingfenceLab", "RingfenceHost", "RingfenceContent", "RingfenceSystem", "RingfenceTestSupport"]
+        ),
+        .testTarget(
             name: "RingfenceCLITests",
             dependencies: ["ringfence", "RingfenceSystem", "RingfenceTestSupport"]
         ),

@@ -24,9 +24,12 @@ public struct ContentEvaluation {
     }
 
     /// Generates `events` events from `seed` in batches and evaluates them.
-    /// `beforeBatch` runs before each batch (to flush progress before a crash).
+    /// `beforeBatch` runs before each batch (to flush progress before a
+    /// crash); `corrupted` runs when the integrity check fails after a batch
+    /// (an action wrote past its buffer), and the run stops there.
     public func run(events: Int, seed: UInt64, mix: EventMix, sensor: SensorTemplates = .builtIn,
-                    batchSize: Int = 4096, beforeBatch: (Int) -> Void = { _ in }) -> EvaluationCounts {
+                    batchSize: Int = 4096, beforeBatch: (Int) -> Void = { _ in },
+                    corrupted: () -> Void = {}) -> EvaluationCounts {
         var generator = TelemetryGenerator(seed: seed, mix: mix, sensor: sensor)
         var counts = EvaluationCounts()
         var batch = EventBatch(reservingCapacity: batchSize * 640)
@@ -37,6 +40,10 @@ public struct ContentEvaluation {
             generator.generate(size, into: &batch)
             beforeBatch(events - remaining)
             interpreter.evaluate(batch, into: &counts)
+            if !interpreter.integrityIntact {
+                corrupted()
+                break
+            }
             remaining -= size
         }
         return counts

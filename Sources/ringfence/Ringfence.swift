@@ -8,7 +8,7 @@ struct Ringfence: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ringfence",
         abstract: "Rerun the July 19, 2024 endpoint-sensor outage and measure what each design choice changes.",
-        subcommands: [Content.self, Faults.self, SandboxCommand.self, Host.self, HostProcess.self, Demo.self, Bench.self]
+        subcommands: [Run.self, Matrix.self, Merge.self, Content.self, Faults.self, SandboxCommand.self, Host.self, HostProcess.self, Demo.self, Bench.self]
     )
 
     /// Logging is bootstrapped here and nowhere else; libraries only take a Logger.

@@ -5,7 +5,8 @@ import Testing
 /// Every catalog fault, fed to the safe parser, gives a typed error or a
 /// documented acceptance, never a crash.
 @Suite struct FaultInjectorTests {
-    static let accepted: Set<Fault> = [.fieldCountMismatch, .wildcardMasked, .deepNesting, .regexBomb]
+    static let accepted: Set<Fault> = [.fieldCountMismatch, .wildcardMasked, .deepNesting, .regexBomb, .oversized, .loop,
+                                       .forbiddenAction, .wildWrite]
 
     @Test(arguments: Fault.allCases)
     func safeParserOutcome(_ fault: Fault) throws {

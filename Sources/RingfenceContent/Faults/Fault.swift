@@ -11,6 +11,10 @@ public enum Fault: String, Sendable, CaseIterable, CustomStringConvertible {
     case bitFlip = "bit-flip"
     case deepNesting = "deep-nesting"
     case regexBomb = "regex-bomb"
+    case oversized
+    case loop
+    case forbiddenAction = "forbidden-action"
+    case wildWrite = "wild-write"
 
     public var description: String { rawValue }
 
@@ -27,6 +31,10 @@ public enum Fault: String, Sendable, CaseIterable, CustomStringConvertible {
         case .bitFlip: "flips seeded bits anywhere in the file, as corruption in storage or transit would"
         case .deepNesting: "adds a criterion nested 200,000 levels deep (not(not(...)))"
         case .regexBomb: "adds a regex with nested quantifiers that backtracks exponentially on a hash field"
+        case .oversized: "adds a regex whose counted repetitions unroll to a billion instructions (a memory bomb)"
+        case .loop: "adds an any() whose sibling links loop back, so evaluation never ends"
+        case .forbiddenAction: "adds an instance whose action collects the file an event names: a direct open()"
+        case .wildWrite: "adds an instance whose action captures a field into a 64-byte buffer, without a length check"
         }
     }
 
@@ -48,6 +56,18 @@ public enum Fault: String, Sendable, CaseIterable, CustomStringConvertible {
         case .regexBomb:
             "unsafe and checked: evaluation hangs (watchdog or heartbeat); "
                 + "resilient: step budget disables the instance; validator on/buggy: rejected"
+        case .oversized:
+            "unsafe and checked: compiling it exhausts memory (user mode: RLIMIT_AS, memory-limit; kernel mode: "
+                + "MEMORY_MANAGEMENT); resilient: program-size limit disables it; validator on/buggy: rejected"
+        case .loop:
+            "unsafe and checked: evaluation never ends (kernel: DPC_WATCHDOG_VIOLATION; user: hang); "
+                + "resilient: cycle found at load, instance disabled; validator on/buggy: rejected (bounded-step check)"
+        case .forbiddenAction:
+            "kernel mode: allowed, the open just happens; user mode: openat is outside the seccomp profile, "
+                + "a policy violation; no validator objects, the action is legitimate content"
+        case .wildWrite:
+            "unsafe: writes past the buffer, the kernel integrity check finds the corruption "
+                + "(kernel: KERNEL_SECURITY_CHECK_FAILURE; user: the agent aborts); checked: bounds trap; resilient: instance disabled"
         }
     }
 }
@@ -62,6 +82,8 @@ public struct FaultOptions: Hashable, Sendable {
     public var depth: Int = 200_000
     /// Number of bits for `bit-flip`.
     public var bits: Int = 1
+    /// Counted repetition per level of `oversized`, nested three deep (1000 = a billion instructions).
+    public var repetition: Int = 1000
 
     public init() {}
 }

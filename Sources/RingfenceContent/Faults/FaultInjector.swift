@@ -39,7 +39,7 @@ public struct FaultInjector: Sendable {
             return flipped
         case .badLength:
             return try badLength(bytes, random: &random)
-        case .fieldCountMismatch, .wildcardMasked, .deepNesting, .regexBomb:
+        case .fieldCountMismatch, .wildcardMasked, .deepNesting, .regexBomb, .oversized, .loop, .forbiddenAction, .wildWrite:
             var draft = try draft(of: bytes)
             try edit(&draft, fault: fault, options: options)
             return draft.encoded()
@@ -76,10 +76,33 @@ public struct FaultInjector: Sendable {
             let field = type.flatMap { type in type.fields.firstIndex { $0.hasSuffix("sha256") } } ?? 0
             // `([0-9a-f]+)+` can split a 64-digit hash in 2^63 ways before `z` fails.
             instance.setCriterion(.regex("^([0-9a-f]+)+z$", caseInsensitive: false), field: field)
+        case .oversized:
+            let n = options.repetition
+            instance.setCriterion(.regex("((a{\(n)}){\(n)}){\(n)}", caseInsensitive: false), field: 0)
+        case .loop:
+            // any(a, b) where b's next link points back at a: neither matches, so the walk goes round for ever.
+            let any = instance.append(.any([.literal("loop-a", caseInsensitive: false), .literal("loop-b", caseInsensitive: false)]))
+            let first = instance.nodes[Int(any)].child
+            let second = instance.nodes[Int(first)].next
+            instance.nodes[Int(second)].next = first
+            instance.criteria[0] = any
+        case .forbiddenAction:
+            // Every event of the type matches, and the action opens the image file the event names.
+            instance.action = .collectFile
+            instance.setCriterion(.regex(".", caseInsensitive: false), field: actionField(draft.templateType, suffix: "image"))
+        case .wildWrite:
+            // Every event matches, and the action copies its command line (longer than 64 bytes, often) into the buffer.
+            instance.action = .captureField
+            instance.setCriterion(.regex(".{65,}", caseInsensitive: false), field: actionField(draft.templateType, suffix: "command_line"))
         default:
             break
         }
         draft.instances.append(instance)
+    }
+
+    /// The first field of `type` whose name ends in `suffix` (field 1 if none).
+    private func actionField(_ type: TemplateTypeID, suffix: String) -> Int {
+        sensor.type(type)?.fields.firstIndex { $0.hasSuffix(suffix) } ?? 0
     }
 
     /// `not(not(...(literal)))`, built as nodes directly: no recursion, any depth.

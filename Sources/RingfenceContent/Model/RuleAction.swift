@@ -20,6 +20,9 @@ public enum RuleAction: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
+    /// collect-file and capture-field do something besides the verdict.
+    public var hasEffect: Bool { self == .collectFile || self == .captureField }
+
     public init?(name: String) {
         guard let action = Self.allCases.first(where: { $0.description == name }) else { return nil }
         self = action

@@ -93,6 +93,8 @@ final class AgentLoop {
             verdicts[evaluated] = verdict.blocks ? VerdictByte.block : verdict.detected ? VerdictByte.alert : VerdictByte.allow
             evaluated += 1
         }
+        // The agent's own integrity check: state next to the capture buffer is intact, or this process is done.
+        if !interpreter.integrityIntact { abort() }
         send(AgentFrame(.verdicts, value: batch, payload: AgentFrame.words([UInt32(slot), UInt32(evaluated)])))
     }
 

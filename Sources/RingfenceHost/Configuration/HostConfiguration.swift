@@ -104,6 +104,8 @@ public struct HostConfiguration: Codable, Hashable, Sendable {
     public var malicious: Double
     /// A kernel that does not get back to its loop for this long is a hang (DPC watchdog).
     public var watchdogSeconds: Double
+    /// The simulated machine's memory (RLIMIT_AS of the host process).
+    public var memoryBytes: Int = 4 << 30
     public var agents: [AgentConfiguration]
 
     public init(seed: UInt64, boot: Int, safeMode: Bool = false, runSeconds: Double, eventRate: Int = 20_000,

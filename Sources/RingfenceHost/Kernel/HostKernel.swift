@@ -62,6 +62,10 @@ public final class HostKernel {
         // A driver has no crash reporter: its fault must end the host by the raw signal.
         CrashSignals.restoreDefaultActions()
         signal(SIGPIPE, SIG_IGN)
+        // The simulated machine has finite memory: a kernel-mode memory bomb
+        // exhausts it (MEMORY_MANAGEMENT) instead of the machine running the lab.
+        var memory = rlimit(rlim_cur: rlim_t(configuration.memoryBytes), rlim_max: rlim_t(configuration.memoryBytes))
+        setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &memory)
         boot()
         let watchdog = Watchdog(seconds: configuration.watchdogSeconds)
         var nextTick = uptime
@@ -144,7 +148,11 @@ public final class HostKernel {
         var batch = EventBatch(reservingCapacity: count * 600)
         generator.generate(count, into: &batch)
         // Kernel mode: on this thread. A fault here is the host's.
-        for agent in kernelAgents { agent.evaluate(batch) }
+        for agent in kernelAgents {
+            agent.evaluate(batch)
+            // The kernel's integrity check: an action that wrote past its buffer corrupted kernel state.
+            if !agent.interpreter.integrityIntact { bugcheck(.kernelSecurityCheckFailure, agent: agent.configuration.name) }
+        }
         guard !supervised.isEmpty else { return }
         var malicious: [Bool] = []
         malicious.reserveCapacity(batch.count)
@@ -164,6 +172,20 @@ public final class HostKernel {
         case .open: supervised[index].counts.missed += events
         case .closed: supervised[index].counts.blocked += events
         }
+    }
+
+    /// Stops the host on purpose, as a kernel does when it finds its own state
+    /// corrupted: the stop code goes to the lab first, then the process aborts.
+    private func bugcheck(_ code: StopCode, agent: String) -> Never {
+        var record = HostRecord(.bugcheck, uptime: uptime, agent: agent, detail: code.rawValue)
+        record.reason = "kernel state next to the capture buffer was overwritten"
+        records.send(record)
+        abort()
+    }
+
+    /// Stop codes the kernel raises itself (the lab maps signals to the rest).
+    enum StopCode: String {
+        case kernelSecurityCheckFailure = "KERNEL_SECURITY_CHECK_FAILURE"
     }
 
     // MARK: - Supervision

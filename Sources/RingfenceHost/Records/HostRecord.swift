@@ -15,6 +15,8 @@ public struct HostRecord: Codable, Hashable, Sendable {
         case agentPermanentlyFailed = "agent-permanently-failed"
         case counts
         case shutdown
+        /// The kernel stops itself: it found its own state corrupted.
+        case bugcheck
     }
 
     public var kind: Kind

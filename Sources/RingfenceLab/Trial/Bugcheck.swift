@@ -8,8 +8,10 @@ public enum Bugcheck: String, Codable, Sendable {
     case kmodeExceptionNotHandled = "KMODE_EXCEPTION_NOT_HANDLED"
     /// A kernel stuck past the watchdog (SIGALRM from the host's own watchdog, or the lab's kill).
     case dpcWatchdogViolation = "DPC_WATCHDOG_VIOLATION"
-    /// The kernel found its own state corrupted (an integrity check aborted).
+    /// The kernel found its own state corrupted (its integrity check stops it and says so).
     case kernelSecurityCheckFailure = "KERNEL_SECURITY_CHECK_FAILURE"
+    /// The kernel ran out of memory (an allocation failed: SIGABRT from the Swift runtime).
+    case memoryManagement = "MEMORY_MANAGEMENT"
     /// Anything else.
     case systemServiceException = "SYSTEM_SERVICE_EXCEPTION"
 
@@ -18,7 +20,7 @@ public enum Bugcheck: String, Codable, Sendable {
         case .segmentationFault, .bus: self = .pageFaultInNonpagedArea
         case .illegalInstruction, .trap: self = .kmodeExceptionNotHandled
         case .alarm, .kill: self = .dpcWatchdogViolation
-        case .abort: self = .kernelSecurityCheckFailure
+        case .abort: self = .memoryManagement
         default: self = .systemServiceException
         }
     }

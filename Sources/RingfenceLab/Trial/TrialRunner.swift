@@ -100,8 +100,12 @@ public struct TrialRunner {
         attempt.detail = safeMode ? "safe-mode" : "normal"
         state.log.append(attempt, now: monotonicSeconds())
         let bootStarted = monotonicSeconds()
+        // The host's own output (a runtime's last words before a bugcheck, say) goes to a log beside its configuration.
+        let output = open("\(folder)/boot-\(number).log", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        defer { if output >= 0 { close(output) } }
         let host = try ChildProcess.spawn(executable, ["__host", "--config", configurationPath, "--disk", state.disk.root],
-                                          environment: ["SWIFT_BACKTRACE": "enable=no"], descriptors: [(control[0], 3), (status[1], 4)])
+                                          environment: ["SWIFT_BACKTRACE": "enable=no"], stdout: output >= 0 ? output : nil,
+                                          stderr: output >= 0 ? output : nil, descriptors: [(control[0], 3), (status[1], 4)])
         close(control[0])
         close(status[1])
         defer { close(control[1]); close(status[0]) }

@@ -44,7 +44,10 @@ struct TrialState {
 
     mutating func recordCrash(signal: Signal, atBoot: Bool) {
         crashes += 1
-        bugcheck = Bugcheck(signal)
+        // A stop code the kernel declared itself, in this boot, wins over the signal's.
+        let declared = log.records.last { $0.boot == attempts && $0.type == HostRecord.Kind.bugcheck.rawValue }
+        let code = declared.flatMap { $0.detail.flatMap(Bugcheck.init(rawValue:)) } ?? Bugcheck(signal)
+        bugcheck = code
         downtime += settings.boot.rebootSeconds
         if atBoot {
             consecutiveBootCrashes += 1
@@ -55,7 +58,7 @@ struct TrialState {
         longestBootLoop = max(longestBootLoop, consecutiveBootCrashes)
         var record = TrialRecord(type: "host-crash", boot: attempts)
         record.signal = signal.name
-        record.bugcheck = Bugcheck(signal).rawValue
+        record.bugcheck = code.rawValue
         record.atBoot = atBoot
         record.update = suspects.last
         log.append(record, now: monotonicSeconds())

@@ -13,6 +13,8 @@ public final class CheckedInterpreter: ContentInterpreter {
 
     let sensor: SensorTemplates
     var content = LoadedContent()
+    public let effects = RuleEffects()
+    var captureBuffer = [UInt8](repeating: 0, count: RuleEffects.captureSize)
     /// Reused between events so that checked evaluation allocates nothing.
     var fields: [FieldSlot] = []
     /// The inputs of one instance, gathered before comparison.
@@ -45,6 +47,9 @@ public final class CheckedInterpreter: ContentInterpreter {
                 }
             }
             verdict.record(instance.action, instance: instance.id)
+            if instance.action.hasEffect {
+                effects.perform(instance.action, event.bytes(gathered[0]), checked: true, buffer: &captureBuffer)
+            }
         }
         return verdict
     }

@@ -18,6 +18,14 @@ public protocol ContentInterpreter: AnyObject {
 
     /// Instances this interpreter refused or switched off, at load or while running.
     var faults: [InstanceFault] { get }
+
+    /// The state actions can damage (see ``RuleEffects``); the kernel checks it after each batch.
+    var effects: RuleEffects { get }
+}
+
+extension ContentInterpreter {
+    /// The kernel's integrity check: false once an action wrote where it must not.
+    public var integrityIntact: Bool { effects.intact }
 }
 
 extension ContentInterpreter {

@@ -19,6 +19,7 @@ public final class ResilientInterpreter: ContentInterpreter {
     /// Steps one instance may take on one event (node visits and regex steps).
     public let stepBudget: Int
     var content = LoadedContent()
+    public let effects = RuleEffects()
 
     public init(sensor: SensorTemplates = .builtIn, stepBudget: Int = 100_000) {
         self.sensor = sensor
@@ -81,7 +82,16 @@ public final class ResilientInterpreter: ContentInterpreter {
                 }
                 guard matched else { continue instances }
             }
+            if instance.action == .captureField, let field = instance.fields.first,
+               event.bytes(event.slots[field]).count > RuleEffects.captureSize {
+                // It would not fit: refuse the copy and switch the instance off, rather than write past the buffer.
+                broken.append((instance.id, field, .limitExceeded(what: "captured field length", value: event.bytes(event.slots[field]).count,
+                                                                   limit: RuleEffects.captureSize)))
+                continue instances
+            }
             verdict.record(instance.action, instance: instance.id)
+            if instance.action == .collectFile, let field = instance.fields.first { effects.collectFile(named: event.bytes(event.slots[field])) }
+            if instance.action == .captureField, let field = instance.fields.first { effects.captureUnchecked(event.bytes(event.slots[field])) }
         }
         for (instance, field, reason) in broken { disable(instance, field: field, type: event.type, reason: reason) }
         return verdict

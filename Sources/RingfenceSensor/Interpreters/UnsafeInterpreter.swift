@@ -14,6 +14,8 @@ public final class UnsafeInterpreter: ContentInterpreter {
 
     let sensor: SensorTemplates
     var content = LoadedContent()
+    public let effects = RuleEffects()
+    var captureBuffer = [UInt8](repeating: 0, count: RuleEffects.captureSize)
     let frame = GuardedFieldFrame()
     /// The inputs of one instance, gathered before comparison.
     let gathered = UnsafeMutablePointer<FieldSlot>.allocate(capacity: 256)
@@ -43,6 +45,9 @@ public final class UnsafeInterpreter: ContentInterpreter {
                 }
             }
             verdict.record(instance.action, instance: instance.id)
+            if instance.action.hasEffect {
+                effects.perform(instance.action, event.bytes(gathered[0]), checked: false, buffer: &captureBuffer)
+            }
         }
         return verdict
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import RingfenceContent
 import RingfenceSensor
 import RingfenceSystem
@@ -19,6 +20,7 @@ extension Ringfence.Content {
         @Option(help: "Number of events to generate.") var events: Int = 100_000
         @Option(help: "Seed for the event generator.") var seed: UInt64 = 291
         @Option(help: "Event mix: standard or ipc.") var mix: MixName = .standard
+        @Option(help: "Address-space limit of this process, the simulated machine's memory, e.g. 4GiB.") var memory = "4GiB"
         @OptionGroup var sensorOptions: SensorOptions
 
         enum MixName: String, ExpressibleByArgument, CaseIterable { case standard, ipc }
@@ -30,6 +32,10 @@ extension Ringfence.Content {
                 try reportDefinitions(sensor: sensor)
                 // A driver has no crash reporter: die by the raw signal, as the kernel would.
                 CrashSignals.restoreDefaultActions()
+                // Finite memory, so that a memory bomb ends this process and not the machine.
+                guard let bytes = ByteSize.parse(memory) else { throw UserFacingError.invalidInput("--memory: '\(memory)' is not a size like 4GiB") }
+                var limit = rlimit(rlim_cur: rlim_t(bytes), rlim_max: rlim_t(bytes))
+                setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
 
                 var evaluation = ContentEvaluation(kind: interpreter, sensor: sensor)
                 for error in evaluation.load(channels) { say("load refused: \(error)") }
@@ -37,9 +43,12 @@ extension Ringfence.Content {
                     say("loaded channel \(load.channel): \(load.instancesLoaded) instances into the \(interpreter) interpreter")
                     for fault in load.disabled { say("  disabled \(fault)") }
                 }
-                let counts = evaluation.run(events: events, seed: seed, mix: mix == .ipc ? .ipcOnly : .standard, sensor: sensor) { done in
-                    if done == 0 { say("evaluating \(events) events (seed \(seed))...") }
-                }
+                let counts = evaluation.run(events: events, seed: seed, mix: mix == .ipc ? .ipcOnly : .standard, sensor: sensor,
+                                            beforeBatch: { done in if done == 0 { say("evaluating \(events) events (seed \(seed))...") } },
+                                            corrupted: {
+                                                say("integrity check failed: an action wrote past its buffer (KERNEL_SECURITY_CHECK_FAILURE)")
+                                                abort()
+                                            })
                 for fault in evaluation.interpreter.faults where fault.phase == .evaluation { say("  disabled \(fault)") }
                 say("evaluated \(counts.evaluated), matched \(counts.matched), malicious \(counts.malicious), "
                     + "detected \(counts.detected), false positives \(counts.falsePositives), blocked \(counts.blocked)")

@@ -1,0 +1,53 @@
+import Foundation
+import RingfenceContent
+import RingfenceHost
+
+/// Facts about one update of a scenario that reports need: its fault and
+/// where in the content it sits (for crash signatures).
+public struct UpdateFacts: Sendable, Codable, Hashable {
+    public var number: Int
+    public var fault: String?
+    public var templateType: String?
+    public var field: Int?
+    public var digest: String
+}
+
+extension Scenario {
+    /// Compiles the scenario's content and applies its faults: the trial the lab runs.
+    /// Every fault is seeded from the scenario's seed and the update's position.
+    public func trial() throws -> (settings: TrialSettings, updates: [UpdateFacts]) {
+        let definitions = try templates.map { path throws(YAMLSourceError) in try TemplateDefinitions.load(path) }
+        let baselineBytes = try baseline.map(Self.channelBytes)
+        var scheduled: [ScheduledUpdate] = []
+        var facts: [UpdateFacts] = []
+        for (index, update) in updates.enumerated() {
+            var bytes = try Self.channelBytes(update.content)
+            let channel = (try? ChannelFile(parsing: bytes))?.header.channel ?? 0
+            if let fault = update.fault {
+                do {
+                    bytes = try FaultInjector().apply(fault, to: bytes, options: update.options, seed: seed &+ UInt64(index))
+                } catch {
+                    throw ScenarioError(message: "\(file): updates[\(index)]: \(update.content): \(error)")
+                }
+            }
+            let type = (try? ChannelFile(parsing: bytes)).flatMap { SensorTemplates.builtIn.type($0.header.templateType)?.name }
+            let fix = baselineBytes.first { (try? ChannelFile(parsing: $0))?.header.channel == channel }
+            scheduled.append(ScheduledUpdate(at: update.at, channel: channel, bytes: bytes, label: (update.content as NSString).lastPathComponent,
+                                             fault: update.fault?.rawValue, fix: fix))
+            let field: Int? = update.fault == .fieldCountMismatch || update.fault == .wildcardMasked ? update.options.field : nil
+            facts.append(UpdateFacts(number: index + 1, fault: update.fault?.rawValue, templateType: type, field: field,
+                                     digest: ContentDigest.sha256Hex(bytes)))
+        }
+        let settings = TrialSettings(name: name, seed: seed, duration: duration, eventRate: eventRate, mix: mix, malicious: malicious,
+                                     watchdogSeconds: watchdog, boot: boot, validator: validator, definitions: definitions,
+                                     agents: agents, baseline: baselineBytes, updates: scheduled)
+        return (settings, facts)
+    }
+
+    /// A channel file's bytes: compiled from a rules file (YAML), or read as is.
+    static func channelBytes(_ path: String) throws -> [UInt8] {
+        if path.hasSuffix(".yaml") || path.hasSuffix(".yml") { return try ChannelSource.compile(path).encoded() }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ScenarioError(message: "\(path): cannot read the file") }
+        return [UInt8](data)
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import RingfenceLab
+
+extension Ringfence {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run scenarios and check their expectations.",
+            discussion: """
+                SCENARIO is a scenario file, a folder of them, or a replay bundle. Exit status: 0 every expectation \
+                held, 1 an expectation failed, 2 invalid input (nothing was run), 3 a sandbox could not be set up.
+                """)
+
+        @Argument(help: "Scenario files, folders or replay bundles.") var scenarios: [String]
+        @OptionGroup var report: ReportOptions
+        @Option(help: "Use this seed instead of each scenario's own.") var seed: UInt64?
+        @Option(help: "Run only shard K of N (e.g. 2/4): a stable subset, for splitting a suite across CI jobs.") var shard: String?
+        @Option(help: "Where trials keep their disks and record logs.") var work = ".ringfence/runs"
+        @Option(help: "Where replay bundles of failed scenarios go.") var bundles = ".ringfence/bundles"
+        @Option(help: "Scenarios run at once.") var jobs = 2
+
+        func run() throws {
+            try reportingErrors {
+                var loaded = try ScenarioInput.load(scenarios, seed: seed)
+                if let shard {
+                    guard let selection = Shard(shard) else { throw UserFacingError.invalidInput("--shard: '\(shard)' is not K/N with 1 <= K <= N") }
+                    loaded = loaded.filter { selection.contains($0.name) }
+                }
+                let runner = ScenarioRunner(workDirectory: absolute(work), jobs: jobs, bundleDirectory: absolute(bundles))
+                let result = RunReport(scenarios: runner.run(loaded))
+                try report.emit(result)
+                throw runExitCode(result)
+            }
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Combine the JSON reports of several shards into one report.")
+
+        @Argument(help: "JSON reports (ringfence run --format json).") var reports: [String]
+        @OptionGroup var report: ReportOptions
+
+        func run() throws {
+            try reportingErrors {
+                let parts = try reports.map { path in
+                    guard let data = FileManager.default.contents(atPath: path) else { throw UserFacingError.invalidInput("\(path): cannot read the file") }
+                    do { return try JSONDecoder().decode(RunReport.self, from: data) } catch {
+                        throw UserFacingError.invalidInput("\(path): not a Ringfence JSON report: \(error)")
+                    }
+                }
+                let merged = RunReport(scenarios: parts.flatMap(\.scenarios).sorted { $0.name < $1.name })
+                try report.emit(merged)
+                throw runExitCode(merged)
+            }
+        }
+    }
+
+    struct Matrix: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the cross product of settings on one scenario and show which change prevents which outcome.",
+            discussion: "Keys: isolation, interpreter, validator, failMode, recovery. Example: --vary isolation=kernel,user --vary validator=off,buggy,on")
+
+        @Argument(help: "The scenario.") var scenario: String
+        @Option(help: "KEY=v1,v2,... (repeatable).") var vary: [String] = []
+        @OptionGroup var report: ReportOptions
+        @Option(help: "Use this seed instead of the scenario's own.") var seed: UInt64?
+        @Option(help: "Where trials keep their disks and record logs.") var work = ".ringfence/matrix"
+        @Option(help: "Combinations run at once.") var jobs = 2
+
+        func run() throws {
+            try reportingErrors {
+                guard let base = try ScenarioInput.load([scenario], seed: seed).first else { return }
+                let variations = try vary.map { entry -> (key: String, values: [String]) in
+                    let parts = entry.split(separator: "=", maxSplits: 1)
+                    guard parts.count == 2, !parts[1].isEmpty else { throw UserFacingError.invalidInput("--vary: '\(entry)' is not KEY=v1,v2") }
+                    return (String(parts[0]), parts[1].split(separator: ",").map(String.init))
+                }
+                let matrix: RunReport
+                do {
+                    matrix = try MatrixRunner(base: base, variations: variations)
+                        .run(with: ScenarioRunner(workDirectory: absolute(work), jobs: jobs))
+                } catch {
+                    throw UserFacingError.invalidInput("\(error)")
+                }
+                try report.emit(matrix)
+                if matrix.scenarios.contains(where: \.sandboxSetupFailed) { throw ExitCode(3) }
+            }
+        }
+    }
+}
