@@ -39,6 +39,7 @@ bench: deps
 	.build/release/ringfence bench parser
 	.build/release/ringfence bench sandbox
 	.build/release/ringfence bench host
+	.build/release/ringfence bench scenarios
 
 clean:
 	rm -rf .build .build-*

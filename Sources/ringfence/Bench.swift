@@ -12,7 +12,7 @@ extension Ringfence {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the performance suite and print the figures (build with -c release).",
-            subcommands: [Interpreters.self, Parser.self, Sandbox.self, Host.self])
+            subcommands: [Interpreters.self, Parser.self, Sandbox.self, Host.self, Scenarios.self])
     }
 }
 
@@ -170,6 +170,35 @@ extension Ringfence.Bench {
             instance.setCriterion(.literal("1", caseInsensitive: false), field: 5)
             draft.instances = [instance]
             return try ChannelFile(parsing: draft.encoded())
+        }
+    }
+}
+
+extension Ringfence.Bench {
+    struct Scenarios: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Wall time of the whole scenario library and of the full July 19 matrix (2 x 3 x 3).")
+
+        @Option(help: "The scenario library.") var library = "Scenarios"
+        @Option(help: "Scenarios run at once.") var jobs = 2
+
+        func run() throws {
+            warnIfDebug()
+            let scenarios = try ScenarioInput.load([library], seed: nil)
+            let work = absolute(".ringfence/bench")
+            var start = monotonicSeconds()
+            let reports = ScenarioRunner(workDirectory: "\(work)/library", jobs: jobs).run(scenarios)
+            let libraryTime = monotonicSeconds() - start
+            say(String(format: "library: %d scenarios, %d passed, in %.2f s with %d jobs (target < 60 s)",
+                       reports.count, reports.filter(\.passed).count, libraryTime, jobs))
+            let base = try ScenarioInput.load(["\(library)/july19-kernel.yaml"], seed: nil)[0]
+            start = monotonicSeconds()
+            let matrix = try MatrixRunner(base: base, variations: [("isolation", ["kernel", "user"]), ("interpreter", ["unsafe", "checked", "resilient"]),
+                                                                    ("validator", ["off", "buggy", "on"])])
+                .run(with: ScenarioRunner(workDirectory: "\(work)/matrix", jobs: jobs))
+            say(String(format: "matrix: %d combinations in %.2f s with %d jobs (target < 10 s)", matrix.scenarios.count,
+                       monotonicSeconds() - start, jobs))
+            say(matrix.matrix?.reading ?? "")
         }
     }
 }

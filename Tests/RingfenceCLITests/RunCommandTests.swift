@@ -148,3 +148,35 @@ import Testing
         #expect(result.stdout.contains("validator=on → rejected"))
     }
 }
+
+/// The JUnit file as CI tools read it: Python's xml.etree, the parser behind
+/// many CI plugins, with the element and attribute names Jenkins and GitLab use.
+@Suite struct JUnitConsumerTests {
+    static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: python != nil, "python3 is not installed"))
+    func junitParsesWithPythonsElementTree() throws {
+        let work = Fixtures.temporaryDirectory("junit")
+        let xml = "\(work)/report.xml"
+        let run = try RingfenceBinary.run(["run", "\(Fixtures.root)/Scenarios/july19-validated.yaml", "\(Fixtures.root)/Scenarios/july19-wildcard.yaml",
+                                           "--format", "junit", "--output", xml, "--work", "\(work)/runs"])
+        #expect(run.status == .exited(0))
+        let script = """
+            import sys, xml.etree.ElementTree as ET
+            root = ET.parse(sys.argv[1]).getroot()
+            assert root.tag == "testsuites", root.tag
+            suites = root.findall("testsuite")
+            for suite in suites:
+                for key in ("name", "tests", "failures", "errors", "time"):
+                    assert key in suite.attrib, key
+                cases = suite.findall("testcase")
+                assert len(cases) == int(suite.attrib["tests"])
+                for case in cases:
+                    assert "classname" in case.attrib and "name" in case.attrib
+            print(len(suites), sum(len(s.findall("testcase")) for s in suites))
+            """
+        let result = try ChildProcess.run(Self.python!, ["-c", script, xml])
+        #expect(result.status == .exited(0), "\(result.stderr)")
+        #expect(result.stdout == "2 7\n")  // 3 checks for july19-validated, 4 for july19-wildcard
+    }
+}
