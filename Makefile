@@ -32,12 +32,14 @@ demo: build
 	$(RINGFENCE) demo
 
 # The performance suite, in a release build with the Swift libraries linked
-# statically (fewer mappings: cheaper fork, faster start). Figures go to BENCHMARKS.md.
+# statically (fewer mappings: cheaper fork, faster start); the `ringfence` front
+# is linked fully statically (Package.swift). Figures go to BENCHMARKS.md.
 bench: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 	.build/release/ringfence bench interpreters
 	.build/release/ringfence bench parser
 	.build/release/ringfence bench sandbox
+	.build/release/ringfence bench sandbox-run
 	.build/release/ringfence bench host
 	.build/release/ringfence bench scenarios
 

@@ -9,12 +9,15 @@ import PackageDescription
 //                     exec launcher: the only Swift code that touches CSandbox
 //   RingfenceHost     the simulated host: kernel, disk, supervisor, the built-in agent
 //   RingfenceLab      the lab: trials, boot loops, records, demos, benchmarks
-//   ringfence         the thin command-line tool over those libraries
+//   ringfence         the command users run: a small front that launches
+//                     `sandbox run` itself and execs ringfence-cli for the rest
+//   ringfence-cli     the thin command-line tool over those libraries
 // C lives only under Sandbox/, where it has to be C.
 let package = Package(
     name: "Ringfence",
     products: [
         .executable(name: "ringfence", targets: ["ringfence"]),
+        .executable(name: "ringfence-cli", targets: ["ringfence-cli"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -70,8 +73,16 @@ let package = Package(
             name: "RingfenceLab",
             dependencies: ["RingfenceContent", "RingfenceSensor", "RingfenceSystem", "RingfenceSandbox", "RingfenceHost"]
         ),
+        // Only RingfenceSandbox and RingfenceSystem: no Foundation, no
+        // ArgumentParser. Linked fully statically in release builds, which
+        // halves its start-up (BENCHMARKS.md, issue 6).
         .executableTarget(
             name: "ringfence",
+            dependencies: ["RingfenceSandbox", "RingfenceSystem"],
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "ringfence-cli",
             dependencies: [
                 "RingfenceContent",
                 "RingfenceSensor",
@@ -110,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RingfenceCLITests",
-            dependencies: ["ringfence", "RingfenceSystem", "RingfenceTestSupport"]
+            dependencies: ["ringfence", "ringfence-cli", "ringfence-probe", "RingfenceSandbox", "RingfenceSystem", "RingfenceTestSupport"]
         ),
     ]
 )

@@ -1,6 +1,15 @@
 // The child setup, as a checklist that runs in a fixed order between clone and
 // the agent's entry point (or execve). Only async-signal-safe calls appear
-// below: the parent prepared every input before it forked.
+// below: the parent prepared every input before it cloned.
+//
+// Two ways in. The fork paths (the fork server, its warm spares) clone a copy
+// of the process, as fork does. The exec path shares the parent's memory
+// (CLONE_VM | CLONE_VFORK, as posix_spawn does), which spares it copying the
+// parent's page tables and every copy-on-write fault afterwards; the parent is
+// suspended until the execve. Code that may run in such a child writes no
+// global, calls no glibc wrapper that keeps process-wide state (the set*id
+// family walks the parent's thread list; raw syscalls are used instead)
+// and never waits for the parent, who cannot answer before the execve.
 #define _GNU_SOURCE
 #include "CSandbox.h"
 
@@ -12,7 +21,9 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,7 +36,17 @@ enum { RF_SETUP_FD_HIGH = 1000, RF_SYNC_FD_HIGH = 1001 };
 
 // MARK: - Reporting
 
-static int rf_setup_fd = -1;
+/// The descriptors one setup writes to and waits on. It lives on the child's
+/// stack, never in a global: an exec-path child shares the parent's memory.
+struct rf_setup_state {
+    int setup_fd;
+    int sync_fd;
+};
+
+/// The setup channel of a fork-path child whose setup has finished, for
+/// rf_report_ready and rf_report_failure. Only forked children (which have
+/// memory of their own) set it.
+static int rf_forked_setup_fd = -1;
 
 static void rf_write_record(int fd, int stage, int error, int value) {
     struct rf_setup_record record = { RF_SETUP_MAGIC, stage, error, value };
@@ -36,16 +57,16 @@ static void rf_write_record(int fd, int stage, int error, int value) {
 }
 
 /// Fail closed: report the stage and errno, then exit before any agent code runs.
-static void rf_fail(int stage, int error) {
-    rf_write_record(rf_setup_fd, stage, error, 0);
+static void rf_fail(const struct rf_setup_state *state, int stage, int error) {
+    rf_write_record(state->setup_fd, stage, error, 0);
     _exit(127);
 }
 
 /// Runs one stage: the injected failure first (tests), then the real check.
-#define RF_STAGE(config, stage, ok) \
+#define RF_STAGE(state, config, stage, ok) \
     do { \
-        if ((config)->inject_stage == (stage)) rf_fail((stage), (config)->inject_error); \
-        if (!(ok)) rf_fail((stage), errno); \
+        if ((config)->inject_stage == (stage)) rf_fail((state), (stage), (config)->inject_error); \
+        if (!(ok)) rf_fail((state), (stage), errno); \
     } while (0)
 
 // MARK: - Stages
@@ -75,15 +96,15 @@ static int rf_reset_signals(const struct rf_child_config *config) {
 /// copy is dup2'd onto its target (dup2 clears close-on-exec). Everything
 /// else is closed, except the setup channel and the sync fd, which move to
 /// fixed high numbers and stay close-on-exec.
-static int rf_layout_fds(const struct rf_child_config *config, int *sync_fd) {
+static int rf_layout_fds(const struct rf_child_config *config, struct rf_setup_state *state) {
     int high = RF_SYNC_FD_HIGH + 1;
     int moved[RF_MAX_FDS];
     if (config->fd_count < 0 || config->fd_count > RF_MAX_FDS) { errno = EINVAL; return 0; }
-    if (dup3(rf_setup_fd, RF_SETUP_FD_HIGH, O_CLOEXEC) < 0) return 0;
-    rf_setup_fd = RF_SETUP_FD_HIGH;
-    if (*sync_fd >= 0) {
-        if (dup3(*sync_fd, RF_SYNC_FD_HIGH, O_CLOEXEC) < 0) return 0;
-        *sync_fd = RF_SYNC_FD_HIGH;
+    if (dup3(state->setup_fd, RF_SETUP_FD_HIGH, O_CLOEXEC) < 0) return 0;
+    state->setup_fd = RF_SETUP_FD_HIGH;
+    if (state->sync_fd >= 0) {
+        if (dup3(state->sync_fd, RF_SYNC_FD_HIGH, O_CLOEXEC) < 0) return 0;
+        state->sync_fd = RF_SYNC_FD_HIGH;
     }
     for (int i = 0; i < config->fd_count; i++) {
         moved[i] = fcntl(config->fd_sources[i], F_DUPFD_CLOEXEC, high);
@@ -106,8 +127,8 @@ static int rf_layout_fds(const struct rf_child_config *config, int *sync_fd) {
         if (keep == RF_SETUP_FD_HIGH) break;
         next = keep + 1;
     }
-    int from = *sync_fd >= 0 ? RF_SYNC_FD_HIGH + 1 : RF_SETUP_FD_HIGH + 1;
-    if (*sync_fd < 0 && syscall(SYS_close_range, (unsigned)RF_SYNC_FD_HIGH, (unsigned)RF_SYNC_FD_HIGH, 0) != 0) return 0;
+    int from = state->sync_fd >= 0 ? RF_SYNC_FD_HIGH + 1 : RF_SETUP_FD_HIGH + 1;
+    if (state->sync_fd < 0 && syscall(SYS_close_range, (unsigned)RF_SYNC_FD_HIGH, (unsigned)RF_SYNC_FD_HIGH, 0) != 0) return 0;
     return syscall(SYS_close_range, (unsigned)from, ~0U, 0) == 0;
 }
 
@@ -138,84 +159,105 @@ static int rf_set_limits(const struct rf_child_config *config) {
 }
 
 /// 6. When started as root, become an unprivileged user with no
-/// supplementary groups, and check that there is no way back.
+/// supplementary groups, and check that there is no way back. Raw syscalls:
+/// glibc's wrappers run its set*id broadcast over its list of threads, which
+/// in an exec-path child is the parent's (shared memory); the child must not
+/// act on the parent's thread state.
 static int rf_drop_identity(const struct rf_child_config *config) {
     if (!config->drop_identity || geteuid() != 0) return 1;
-    if (setgroups(0, NULL) != 0) return 0;
-    if (setresgid(config->gid, config->gid, config->gid) != 0) return 0;
-    if (setresuid(config->uid, config->uid, config->uid) != 0) return 0;
-    if (setuid(0) == 0 || geteuid() != config->uid || getegid() != config->gid) { errno = EPERM; return 0; }
+    if (syscall(SYS_setgroups, 0, NULL) != 0) return 0;
+    if (syscall(SYS_setresgid, config->gid, config->gid, config->gid) != 0) return 0;
+    if (syscall(SYS_setresuid, config->uid, config->uid, config->uid) != 0) return 0;
+    if (syscall(SYS_setuid, 0) == 0 || geteuid() != config->uid || getegid() != config->gid) { errno = EPERM; return 0; }
     return 1;
 }
 
 // MARK: - The checklist
 
-int rf_child_setup(const struct rf_child_config *config) {
-    rf_setup_fd = config->setup_fd;
-    int sync_fd = config->sync_fd;
+static void rf_run_setup(const struct rf_child_config *config, struct rf_setup_state *state) {
 
     // 1. Die with the supervisor; and if it is already gone, do not start at all.
-    RF_STAGE(config, RF_STAGE_PARENT_DEATH, prctl(PR_SET_PDEATHSIG, config->parent_death_signal, 0, 0, 0) == 0);
-    if (config->expected_parent > 0 && getppid() != config->expected_parent) rf_fail(RF_STAGE_PARENT_DEATH, ESRCH);
+    RF_STAGE(state, config, RF_STAGE_PARENT_DEATH, prctl(PR_SET_PDEATHSIG, config->parent_death_signal, 0, 0, 0) == 0);
+    if (config->expected_parent > 0 && getppid() != config->expected_parent) rf_fail(state, RF_STAGE_PARENT_DEATH, ESRCH);
 
     // 2. A process group of its own, so the supervisor can signal the whole agent.
-    RF_STAGE(config, RF_STAGE_PROCESS_GROUP, setpgid(0, 0) == 0);
+    RF_STAGE(state, config, RF_STAGE_PROCESS_GROUP, setpgid(0, 0) == 0);
 
     // 3. Signals.
-    RF_STAGE(config, RF_STAGE_SIGNALS, rf_reset_signals(config));
+    RF_STAGE(state, config, RF_STAGE_SIGNALS, rf_reset_signals(config));
 
     // 4. File descriptors.
-    RF_STAGE(config, RF_STAGE_FDS, rf_layout_fds(config, &sync_fd));
+    RF_STAGE(state, config, RF_STAGE_FDS, rf_layout_fds(config, state));
 
     // 5. Resource limits.
-    RF_STAGE(config, RF_STAGE_RLIMITS, rf_set_limits(config));
+    RF_STAGE(state, config, RF_STAGE_RLIMITS, rf_set_limits(config));
 
     // (optional) Namespaces were created by clone; in a new mount namespace,
     // stop mount events propagating back to the host.
     if (config->private_mounts) {
-        RF_STAGE(config, RF_STAGE_NAMESPACES, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
+        RF_STAGE(state, config, RF_STAGE_NAMESPACES, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
     }
 
     // 6. Identity.
-    RF_STAGE(config, RF_STAGE_IDENTITY, rf_drop_identity(config));
+    RF_STAGE(state, config, RF_STAGE_IDENTITY, rf_drop_identity(config));
     // Changing the effective uid clears the parent-death signal (commit_creds),
     // so step 1 is re-armed here and the parent checked once more.
-    RF_STAGE(config, RF_STAGE_PARENT_DEATH, prctl(PR_SET_PDEATHSIG, config->parent_death_signal, 0, 0, 0) == 0);
-    if (config->expected_parent > 0 && getppid() != config->expected_parent) rf_fail(RF_STAGE_PARENT_DEATH, ESRCH);
+    RF_STAGE(state, config, RF_STAGE_PARENT_DEATH, prctl(PR_SET_PDEATHSIG, config->parent_death_signal, 0, 0, 0) == 0);
+    if (config->expected_parent > 0 && getppid() != config->expected_parent) rf_fail(state, RF_STAGE_PARENT_DEATH, ESRCH);
 
     // 7. No new privileges: required for an unprivileged seccomp filter, and
     // it keeps setuid binaries from undoing step 6.
-    RF_STAGE(config, RF_STAGE_NO_NEW_PRIVS, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0);
+    RF_STAGE(state, config, RF_STAGE_NO_NEW_PRIVS, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0);
 
     // 8. Seccomp, last: the BPF was compiled by libseccomp in the parent; here
     // it is only handed to the kernel.
     struct sock_fprog program = { config->filter_length, (struct sock_filter *)config->filter };
     long listener = -1;
-    if (config->inject_stage == RF_STAGE_SECCOMP) rf_fail(RF_STAGE_SECCOMP, config->inject_error);
-    if (config->filter == NULL || config->filter_length == 0) rf_fail(RF_STAGE_SECCOMP, EINVAL);
+    if (config->inject_stage == RF_STAGE_SECCOMP) rf_fail(state, RF_STAGE_SECCOMP, config->inject_error);
+    if (config->filter == NULL || config->filter_length == 0) rf_fail(state, RF_STAGE_SECCOMP, EINVAL);
     listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, config->seccomp_flags, &program);
-    if (listener < 0) rf_fail(RF_STAGE_SECCOMP, errno);
+    if (listener < 0) rf_fail(state, RF_STAGE_SECCOMP, errno);
 
-    // With SECCOMP_FILTER_FLAG_NEW_LISTENER the kernel returned the listener.
-    // Tell the supervisor its number, wait until it has taken a copy
-    // (pidfd_getfd), then close ours: the agent must never hold it.
+    // With SECCOMP_FILTER_FLAG_NEW_LISTENER the kernel returned the listener,
+    // which the supervisor must hold and the agent must never. Exec path: send
+    // it in the record itself (SCM_RIGHTS), then close ours; the message keeps
+    // it alive until the parent, resumed by the execve, receives it. Fork
+    // paths: tell the supervisor its number, wait until it has taken a copy
+    // (pidfd_getfd), then close ours.
     if (config->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
-        char go = 0;
-        rf_write_record(rf_setup_fd, RF_STAGE_LISTENER, 0, (int)listener);
-        if (sync_fd < 0 || read(sync_fd, &go, 1) != 1) rf_fail(RF_STAGE_LISTENER, errno ? errno : EPIPE);
+        if (config->listener_by_message) {
+            struct rf_setup_record record = { RF_SETUP_MAGIC, RF_STAGE_LISTENER, 0, (int)listener };
+            int descriptor = (int)listener;
+            if (rf_send_with_fds(state->setup_fd, &record, sizeof record, &descriptor, 1) != (ssize_t)sizeof record) {
+                rf_fail(state, RF_STAGE_LISTENER, errno ? errno : EPIPE);
+            }
+        } else {
+            char go = 0;
+            rf_write_record(state->setup_fd, RF_STAGE_LISTENER, 0, (int)listener);
+            if (state->sync_fd < 0 || read(state->sync_fd, &go, 1) != 1) rf_fail(state, RF_STAGE_LISTENER, errno ? errno : EPIPE);
+        }
         close((int)listener);
     }
-    if (sync_fd >= 0) close(sync_fd);
+    if (state->sync_fd >= 0) close(state->sync_fd);
+}
+
+int rf_child_setup(const struct rf_child_config *config) {
+    struct rf_setup_state state = { config->setup_fd, config->sync_fd };
+    rf_run_setup(config, &state);
+    rf_forked_setup_fd = state.setup_fd;
     return 0;
 }
 
 void rf_report_ready(const struct rf_child_config *config) {
     (void)config;
-    rf_write_record(rf_setup_fd, RF_STAGE_READY, 0, 0);
-    close(rf_setup_fd);
+    rf_write_record(rf_forked_setup_fd, RF_STAGE_READY, 0, 0);
+    close(rf_forked_setup_fd);
 }
 
-void rf_report_failure(int stage, int error) { rf_fail(stage, error); }
+void rf_report_failure(int stage, int error) {
+    struct rf_setup_state state = { rf_forked_setup_fd, -1 };
+    rf_fail(&state, stage, error);
+}
 
 // MARK: - Launching
 
@@ -227,14 +269,57 @@ pid_t rf_fork_sandboxed(const struct rf_child_config *config, unsigned long clon
     return 0;
 }
 
-pid_t rf_spawn_sandboxed(const struct rf_child_config *config, unsigned long clone_flags,
-                         const char *path, char *const argv[], char *const envp[]) {
-    pid_t pid = (pid_t)syscall(SYS_clone, clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
-    if (pid != 0) return pid;
-    rf_child_setup(config);
+/// What the exec-path child needs; it sits on the parent's stack, which the
+/// suspended parent does not touch until the child has exec'd or exited.
+struct rf_spawn_request {
+    const struct rf_child_config *config;
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+};
+
+static int rf_spawn_child(void *argument) {
+    const struct rf_spawn_request *request = argument;
+    struct rf_setup_state state = { request->config->setup_fd, request->config->sync_fd };
+    rf_run_setup(request->config, &state);
     // The filter allows exactly this execve: its path argument is pinned to
     // the address of `path`, which the child shares with the parent.
-    execve(path, argv, envp);
-    rf_fail(RF_STAGE_EXEC, errno);
-    return -1;
+    execve(request->path, request->argv, request->envp);
+    rf_fail(&state, RF_STAGE_EXEC, errno);
+    return 127;
+}
+
+/// The exec-path child runs on a stack of its own, mapped here and unmapped
+/// once the parent resumes. 256 KiB is far more than the setup uses; a guard
+/// page below it turns an overflow into a fault instead of a write into
+/// whatever of the parent's lies below.
+enum { RF_SPAWN_STACK = 256 * 1024, RF_SPAWN_GUARD = 4096 };
+
+pid_t rf_spawn_sandboxed(const struct rf_child_config *config, unsigned long clone_flags,
+                         const char *path, char *const argv[], char *const envp[]) {
+    // Nothing may wait for the parent (sync fd), and the reporters (which keep
+    // their fd in a global) are discarded by execve anyway.
+    int needs_message = (config->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
+    if (config->sync_fd >= 0 || config->report_fd >= 0 || (needs_message && !config->listener_by_message)) { errno = EINVAL; return -1; }
+    size_t mapped = RF_SPAWN_GUARD + RF_SPAWN_STACK;
+    char *stack = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) return -1;
+    if (mprotect(stack, RF_SPAWN_GUARD, PROT_NONE) != 0) {
+        int saved = errno;
+        munmap(stack, mapped);
+        errno = saved;
+        return -1;
+    }
+    // Every signal blocked, glibc's internal ones included, so that no handler
+    // of the parent's runs in the child before step 3 resets them all.
+    sigset_t all, previous;
+    sigfillset(&all);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &previous, _NSIG / 8);
+    struct rf_spawn_request request = { config, path, argv, envp };
+    pid_t pid = clone(rf_spawn_child, stack + mapped, CLONE_VM | CLONE_VFORK | (int)clone_flags | SIGCHLD, &request);
+    int saved = errno;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &previous, NULL, _NSIG / 8);
+    munmap(stack, mapped);
+    errno = saved;
+    return pid;
 }

@@ -82,6 +82,14 @@ public struct ChildProcess: Sendable {
         let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         return length > 0 ? String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
     }
+
+    /// The path of the executable `name` in this executable's folder: the
+    /// package's products are built, and installed, side by side.
+    public static func besideCurrentExecutable(_ name: String) -> String {
+        let executable = currentExecutable
+        guard let slash = executable.lastIndex(of: "/") else { return name }
+        return String(executable[...slash]) + name
+    }
 }
 
 // MARK: - Running to completion with captured output
@@ -97,14 +105,16 @@ extension ChildProcess {
     /// Runs `executable` to completion, capturing both output streams. Both
     /// pipes are drained together with poll(2), so a child that fills one
     /// while the parent reads the other cannot deadlock.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws(SpawnError) -> Output {
+    /// `descriptors` passes further fds, as for ``spawn``.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                           descriptors: [(Int32, Int32)] = []) throws(SpawnError) -> Output {
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw SpawnError(executable: executable, errno: errno) }
         // Close-on-exec, so that other children spawned meanwhile do not hold the pipes open.
         for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let child: ChildProcess
         do {
-            child = try spawn(executable, arguments, environment: environment, stdout: outPipe[1], stderr: errPipe[1])
+            child = try spawn(executable, arguments, environment: environment, stdout: outPipe[1], stderr: errPipe[1], descriptors: descriptors)
         } catch {
             [outPipe[0], outPipe[1], errPipe[0], errPipe[1]].forEach { close($0) }
             throw error

@@ -39,7 +39,7 @@ import Testing
 
             """
         let path = "\(work)/\(name).yaml"
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
 
@@ -63,7 +63,7 @@ import Testing
 
     @Test func invalidInputIsExitTwoAndRunsNothing() throws {
         let bad = "\(work)/bad.yaml"
-        FileManager.default.createFile(atPath: bad, contents: Data("name: bad\nagents:\n  - name: a\n    isolaton: user\n".utf8))
+        _ = FileManager.default.createFile(atPath: bad, contents: Data("name: bad\nagents:\n  - name: a\n    isolaton: user\n".utf8))
         let result = try RingfenceBinary.run(["run", bad, "\(Fixtures.root)/Scenarios/july19-user.yaml", "--work", "\(work)/never"])
         #expect(result.status == .exited(2))
         #expect(result.stderr.contains("bad.yaml:4:5: agents[0].isolaton: unknown key 'isolaton'"))
@@ -99,7 +99,7 @@ import Testing
 
     @Test func aSandboxThatCannotBeSetUpIsExitThree() throws {
         let profile = "\(work)/broken-profile.json"
-        FileManager.default.createFile(atPath: profile, contents: Data(#"{"defaultAction": "SCMP_ACT_KILL", "syscalls": [{"names": ["nosuchcall"], "action": "SCMP_ACT_ALLOW"}]}"#.utf8))
+        _ = FileManager.default.createFile(atPath: profile, contents: Data(#"{"defaultAction": "SCMP_ACT_KILL", "syscalls": [{"names": ["nosuchcall"], "action": "SCMP_ACT_ALLOW"}]}"#.utf8))
         let path = scenario("no-sandbox", profile: profile, expect: "  outcome: isolated")
         let result = try RingfenceBinary.run(["run", path, "--format", "json", "--output", "\(work)/sandbox.json", "--work", "\(work)/runs"])
         #expect(result.status == .exited(3))
@@ -127,7 +127,7 @@ import Testing
     @Test func aKilledRunLeavesTheOldReportIntact() throws {
         let output = "\(work)/report.json"
         let old = #"{"version": 1, "scenarios": [], "signatures": []}"#
-        FileManager.default.createFile(atPath: output, contents: Data(old.utf8))
+        _ = FileManager.default.createFile(atPath: output, contents: Data(old.utf8))
         let run = try ChildProcess.spawn(RingfenceBinary.path, ["run", "\(Fixtures.root)/Scenarios", "--format", "json", "--output", output,
                                                                "--work", "\(work)/killed"], environment: ["SWIFT_BACKTRACE": "enable=no"])
         usleep(700_000)  // trials are running; nothing has been written yet

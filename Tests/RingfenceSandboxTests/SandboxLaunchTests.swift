@@ -110,6 +110,32 @@ import Testing
         #expect(violation.source == .kernelNotification)
     }
 
+    /// The exec-path child shares this process's memory until its execve
+    /// (CLONE_VM | CLONE_VFORK), but not its credentials: the child runs as
+    /// 65534 while every thread of this multi-threaded test process stays root.
+    @Test(.enabled(if: getuid() == 0, "the identity drop happens only as root"))
+    func theExecPathDropsTheChildsIdentityAndNotTheParents() throws {
+        var output: [Int32] = [-1, -1]
+        #expect(pipe(&output) == 0)
+        defer { close(output[0]) }
+        let spec = try SandboxFixtures.spec("permissive-log.json", handling: .log, stdout: output[1])
+        let child = try SandboxFixtures.execLauncher().launch(spec, executable: "/usr/bin/id", arguments: ["-u"])
+        close(output[1])
+        #expect(child.wait(until: monotonicSeconds() + 10) == .exited(0))
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(output[0], &buffer, buffer.count)
+        #expect(String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self) == "65534\n")
+        #expect(getuid() == 0 && geteuid() == 0)
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var elsewhere: (uid_t, uid_t) = (1, 1)
+        Thread {
+            elsewhere = (getuid(), geteuid())
+            done.signal()
+        }.start()
+        done.wait()
+        #expect(elsewhere == (0, 0))
+    }
+
     // MARK: - Permissive
 
     @Test func logModeRecordsAndLetsTheChildRun() throws {

@@ -45,7 +45,7 @@ import Testing
             #expect(error.file == path)
             #expect(error.message.hasPrefix("syscalls[0].action:"))
         }
-        #expect(throws: SandboxPolicyError(file: "/nonexistent.json", message: "cannot read the profile")) {
+        #expect(throws: SandboxPolicyError(file: "/nonexistent.json", message: "cannot read the profile: No such file or directory")) {
             try SeccompProfile.load("/nonexistent.json")
         }
     }

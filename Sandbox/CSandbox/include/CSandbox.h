@@ -55,6 +55,7 @@ struct rf_child_config {
     pid_t expected_parent;            // if the parent is already gone, fail
     int setup_fd;                     // close-on-exec channel for rf_setup_record
     int sync_fd;                      // read end the child waits on after a listener hand-over, or -1
+    int listener_by_message;          // send the listener itself on the setup channel (exec path), no sync
 
     int fd_count;                     // fd layout: fd_sources[i] ends up as fd_targets[i]
     int fd_sources[RF_MAX_FDS];
@@ -90,8 +91,11 @@ int rf_child_setup(const struct rf_child_config *config);
 /// only once the filter is loaded: the caller then runs the entry point.
 pid_t rf_fork_sandboxed(const struct rf_child_config *config, unsigned long clone_flags);
 
-/// The exec path: like rf_fork_sandboxed, but the child calls execve as soon
-/// as the filter is loaded. Returns the pid in the parent, or -1 with errno.
+/// The exec path: the child shares the parent's memory (CLONE_VM |
+/// CLONE_VFORK), runs the setup on a stack of its own and calls execve as soon
+/// as the filter is loaded; the call returns once the child has exec'd or
+/// exited. Needs `listener_by_message` and no sync fd (the suspended parent
+/// cannot answer a hand-over). Returns the pid, or -1 with errno.
 pid_t rf_spawn_sandboxed(const struct rf_child_config *config, unsigned long clone_flags,
                          const char *path, char *const argv[], char *const envp[]);
 
@@ -208,5 +212,13 @@ enum rf_probe {
 /// Performs probe `probe` (in an already-sandboxed child) and returns its exit status.
 /// `target` is a pid for the kill probes.
 int rf_probe_act(int probe, pid_t target);
+
+// MARK: - Signal forwarding (the launcher, never a child)
+
+/// From now on SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to this process are
+/// sent on to process group `group` instead. Returns 0, or -1 with errno.
+int rf_forward_signals(pid_t group);
+/// Stops forwarding and restores the default actions: the group has ended.
+void rf_stop_forwarding(void);
 
 #endif

@@ -1,5 +1,6 @@
 import RingfenceContent
 import RingfenceSensor
+import RingfenceSystem
 
 /// Evaluation rate of each interpreter over the same events and rules, with
 /// the interpreters interleaved round by round so machine drift hits all alike.

@@ -1,4 +1,5 @@
 import RingfenceContent
+import RingfenceSystem
 
 /// Parse throughput of the hardened channel-file parser on a file of about
 /// 1 MiB, for each trailer kind (the trailer is verified as part of parsing).

@@ -1,4 +1,5 @@
 import Foundation
+import RingfenceSystem
 
 /// Repeated measurements of one quantity, summarised the way BENCHMARKS.md
 /// reports them: median with the range over runs.
@@ -21,13 +22,6 @@ public struct Samples: Sendable {
         let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
         return sorted[Swift.max(0, Swift.min(sorted.count - 1, rank))]
     }
-}
-
-/// Monotonic time in seconds, for measuring intervals.
-public func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
 /// Formats a rate: 1234567 -> "1.23 M".

@@ -61,14 +61,6 @@ public struct SandboxBenchmark {
         return Double(loopStates.reduce(0) { $0 + $1.cycles }) / (monotonicSeconds() - start)
     }
 
-    /// One full run of a command to its exit, from this process.
-    public static func timeCommand(_ executable: String, _ arguments: [String], descriptors: [(Int32, Int32)] = []) -> Double? {
-        let start = monotonicSeconds()
-        guard let child = try? ChildProcess.spawn(executable, arguments, descriptors: descriptors),
-              child.wait() == .exited(0) else { return nil }
-        return (monotonicSeconds() - start) * 1000
-    }
-
     /// `/bin/true` to its exit: alone, under Ringfence's exec path, and under
     /// each peer present on this machine, interleaved round by round.
     public func peers() throws -> [(name: String, samples: Samples)] {
@@ -84,33 +76,27 @@ public struct SandboxBenchmark {
         let bpf = open(bpfPath, O_RDONLY)
         defer { close(bpf) }
 
-        var runners: [(String, () -> Double?)] = [
-            ("/bin/true alone", { Self.timeCommand("/bin/true", []) }),
-            ("ringfence exec path (NNP + seccomp + rlimits + uid drop)", {
+        let time = InterleavedTiming.timeCommand
+        var runners: [InterleavedTiming.Runner] = [
+            .init("/bin/true alone") { time("/bin/true", [], []) },
+            .init("ringfence exec path (NNP + seccomp + rlimits + uid drop)") {
                 let start = monotonicSeconds()
                 guard let child = try? launcher.launch(spec, executable: "/bin/true", arguments: []), child.wait() == .exited(0) else { return nil }
                 return (monotonicSeconds() - start) * 1000
-            }),
+            },
         ]
         if access("/usr/bin/bwrap", X_OK) == 0 {
-            runners.append(("bwrap --ro-bind / / /bin/true", { Self.timeCommand("/usr/bin/bwrap", ["--ro-bind", "/", "/", "/bin/true"]) }))
-            runners.append(("bwrap --ro-bind / / --seccomp (same allowlist)", {
+            runners.append(.init("bwrap --ro-bind / / /bin/true") { time("/usr/bin/bwrap", ["--ro-bind", "/", "/", "/bin/true"], []) })
+            runners.append(.init("bwrap --ro-bind / / --seccomp (same allowlist)") {
                 lseek(bpf, 0, SEEK_SET)
-                return Self.timeCommand("/usr/bin/bwrap", ["--ro-bind", "/", "/", "--seccomp", "9", "/bin/true"], descriptors: [(bpf, 9)])
-            }))
+                return time("/usr/bin/bwrap", ["--ro-bind", "/", "/", "--seccomp", "9", "/bin/true"], [(bpf, 9)])
+            })
         }
+        // firejail takes tens of milliseconds: a quarter of the rounds is plenty.
         if access("/usr/bin/firejail", X_OK) == 0 {
-            runners.append(("firejail --noprofile /bin/true", { Self.timeCommand("/usr/bin/firejail", ["--quiet", "--noprofile", "/bin/true"]) }))
+            runners.append(.init("firejail --noprofile /bin/true", every: 4) { time("/usr/bin/firejail", ["--quiet", "--noprofile", "/bin/true"], []) })
         }
-        var samples = [Samples](repeating: Samples(), count: runners.count)
-        for round in 0...rounds {
-            for (index, runner) in runners.enumerated() {
-                // firejail takes tens of milliseconds: a quarter of the rounds is plenty.
-                if runner.0.hasPrefix("firejail") && round % 4 != 0 { continue }
-                if let milliseconds = runner.1(), round > 0 { samples[index].add(milliseconds) }
-            }
-        }
-        return runners.indices.map { (runners[$0].0, samples[$0]) }
+        return try InterleavedTiming(runners, rounds: rounds).measure()
     }
 }
 

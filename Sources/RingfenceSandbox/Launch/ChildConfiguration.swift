@@ -9,15 +9,18 @@ struct ChildConfiguration {
     /// - Parameters:
     ///   - descriptors: the full fd layout, the report pipe included.
     ///   - setupFd: write end of the close-on-exec setup channel.
-    ///   - syncFd: read end of the listener go-ahead pipe (notify and log), or -1.
+    ///   - syncFd: read end of the listener go-ahead pipe (notify and log, fork paths), or -1.
+    ///   - handover: how the notification listener reaches the supervisor.
     ///   - expectedParent: the pid that clones the child (0 to skip the check).
-    init(spec: SandboxSpec, descriptors: [DescriptorMapping], setupFd: Int32, syncFd: Int32, expectedParent: pid_t) throws(SandboxSetupError) {
+    init(spec: SandboxSpec, descriptors: [DescriptorMapping], setupFd: Int32, syncFd: Int32, handover: ListenerHandover = .pidfdCopy,
+         expectedParent: pid_t) throws(SandboxSetupError) {
         guard descriptors.count <= Int(RF_MAX_FDS) else { throw SandboxSetupError(stage: .fileDescriptors, errno: EMFILE) }
         raw.parent_death_signal = SIGKILL
         // In a new PID namespace the child is pid 1 there and its getppid() is 0.
         raw.expected_parent = spec.namespaces.contains(.pid) ? 0 : expectedParent
         raw.setup_fd = setupFd
         raw.sync_fd = syncFd
+        raw.listener_by_message = handover == .message ? 1 : 0
         raw.fd_count = Int32(descriptors.count)
         withUnsafeMutableBytes(of: &raw.fd_sources) { sources in
             for (index, mapping) in descriptors.enumerated() { sources.storeBytes(of: mapping.source, toByteOffset: index * 4, as: Int32.self) }

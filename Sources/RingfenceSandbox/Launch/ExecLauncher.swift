@@ -1,5 +1,4 @@
 import CSandbox
-import Foundation
 import Glibc
 import RingfenceSystem
 
@@ -24,18 +23,32 @@ public final class ExecLauncher: ExitSource {
     public init(startup: PolicyCompiler?) { self.startup = startup }
 
     /// Finds exec-startup.json beside `profile`, or in the Sandbox/profiles of
-    /// the checkout this binary was built in.
-    public static func startupProfile(besides profile: String, executable: String) -> String? {
-        let candidates = [
-            (profile as NSString).deletingLastPathComponent + "/exec-startup.json",
-            ((executable as NSString).deletingLastPathComponent as NSString).appendingPathComponent("../../../Sandbox/profiles/exec-startup.json"),
-        ]
-        return candidates.first { access($0, R_OK) == 0 }
+    /// the checkout `executable` (evaluated only if needed) was built in.
+    public static func startupProfile(besides profile: String, executable: @autoclosure () -> String) -> String? {
+        let beside = folder(of: profile) + "/exec-startup.json"
+        if access(beside, R_OK) == 0 { return beside }
+        let checkout = checkoutProfile("exec-startup.json", executable: executable())
+        return access(checkout, R_OK) == 0 ? checkout : nil
     }
+
+    /// The path of the shipped profile `name` in the checkout `executable` was
+    /// built in (`.build/CONFIG/` sits two folders below the package root).
+    public static func checkoutProfile(_ name: String, executable: String) -> String {
+        folder(of: executable) + "/../../../Sandbox/profiles/" + name
+    }
+
+    /// The folder part of a path (`.` for a bare name), as dirname(1) gives it.
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     deinit { pathBuffer.deallocate() }
 
+    /// Launches `executable` under `spec`. `environment` is its KEY=VALUE
+    /// entries (none by default), or nil to pass this process's own through.
     public func launch(_ spec: SandboxSpec, executable: String, arguments: [String],
-                       environment: [String] = []) throws -> SandboxedProcess {
+                       environment: [String]? = []) throws -> SandboxedProcess {
         let start = monotonicSeconds()
         guard executable.utf8.count <= Int(PATH_MAX) else { throw SandboxSetupError(stage: .exec, errno: ENAMETOOLONG) }
         var spec = spec
@@ -52,24 +65,25 @@ public final class ExecLauncher: ExitSource {
             throw SandboxSetupError(stage: .exec, errno: access(executable, X_OK) == 0 ? ENOEXEC : errno)
         }
         let filter = try filter(for: spec)
-        var handshake = try LaunchHandshake(spec: spec, withReports: false)
+        var handshake = try LaunchHandshake(spec: spec, withReports: false, handover: .message)
         var configuration: ChildConfiguration
         do {
             configuration = try ChildConfiguration(spec: spec, descriptors: handshake.descriptors(spec), setupFd: handshake.setup.write,
-                                                   syncFd: handshake.sync.read, expectedParent: getpid())
+                                                   syncFd: -1, handover: .message, expectedParent: getpid())
         } catch {
             handshake.closeAll()
             throw error
         }
         _ = executable.withCString { strcpy(pathBuffer, $0) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
+        let envp = environment.map { $0.map { strdup($0) } + [nil] }
         defer {
             argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            envp?.forEach { free($0) }
         }
         let pid = configuration.withFilter(filter.instructions) { config in
-            rf_spawn_sandboxed(config, UInt(spec.namespaces.rawValue), pathBuffer, argv, envp)
+            if let envp { return rf_spawn_sandboxed(config, UInt(spec.namespaces.rawValue), pathBuffer, argv, envp) }
+            return rf_spawn_sandboxed(config, UInt(spec.namespaces.rawValue), pathBuffer, argv, environ)
         }
         guard pid > 0 else {
             let saved = errno

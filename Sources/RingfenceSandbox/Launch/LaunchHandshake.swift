@@ -2,20 +2,39 @@ import CSandbox
 import Glibc
 import RingfenceSystem
 
+/// How the child hands the seccomp notification listener to the supervisor.
+enum ListenerHandover {
+    /// Fork paths: the child writes the listener's number, waits on the sync
+    /// pipe until the supervisor has copied it (pidfd_getfd), then closes its own.
+    case pidfdCopy
+    /// Exec path: the child sends the listener itself on the setup channel
+    /// (SCM_RIGHTS) and closes its own. Nothing waits: the parent is suspended
+    /// until the execve (CLONE_VFORK), and the message keeps the listener alive.
+    case message
+}
+
 /// The descriptors the parent creates for one launch, and the handshake that
 /// follows the clone: wait for READY (or exec), take the notification
 /// listener when there is one, or turn a setup failure into a typed error.
 struct LaunchHandshake {
-    /// Setup channel: the child writes, the parent reads. Close-on-exec.
+    /// Setup channel: the child writes, the parent reads. A close-on-exec
+    /// SOCK_SEQPACKET pair, so that a record can carry the listener.
     var setup: (read: Int32, write: Int32) = (-1, -1)
     /// Listener go-ahead: the parent writes one byte once it holds the listener.
     var sync: (read: Int32, write: Int32) = (-1, -1)
     /// The reporter's channel (fork-server path).
     var report: (read: Int32, write: Int32) = (-1, -1)
 
-    init(spec: SandboxSpec, withReports: Bool) throws(SandboxSetupError) {
-        setup = try Self.pipe()
-        if spec.handling != .trap { sync = try Self.pipe() }
+    init(spec: SandboxSpec, withReports: Bool, handover: ListenerHandover = .pidfdCopy) throws(SandboxSetupError) {
+        var pair: [Int32] = [-1, -1]
+        guard rf_socketpair_seqpacket(&pair) == 0 else { throw SandboxSetupError(stage: .clone, errno: errno) }
+        setup = (pair[0], pair[1])
+        if spec.handling != .trap && handover == .pidfdCopy {
+            do { sync = try Self.pipe() } catch {
+                closeAll()
+                throw error
+            }
+        }
         if withReports, spec.reportTarget != nil {
             report = try Self.pipe()
             _ = fcntl(report.read, F_SETFL, O_NONBLOCK)
@@ -49,6 +68,8 @@ struct LaunchHandshake {
         let channel = SetupChannel(fd: setup.read)
         while true {
             switch channel.next(deadline: deadline) {
+            case .listenerSent(let received):
+                listener = received
             case .listener(let number):
                 listener = rf_pidfd_getfd(pidfd, number)
                 guard listener >= 0 else { return .failure(SandboxSetupError(stage: .listener, errno: errno)) }

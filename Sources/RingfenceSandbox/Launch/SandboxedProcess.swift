@@ -87,6 +87,11 @@ public final class SandboxedProcess {
     public func kill(deadline: Bool) {
         guard termination == nil else { return }
         if deadline { facts.deadlineExpired = true } else { facts.killedBySupervisor = true }
+        // The whole process group (setup step 2) first, so that no process the
+        // child started outlives it. The group's id is the child's pid, which
+        // is not reused while the child is unreaped (exec path: this side
+        // reaps it) or before the pid space wraps (the fork server reaps).
+        _ = Glibc.kill(-pid, SIGKILL)
         _ = rf_pidfd_send_signal(pidfd, SIGKILL)
     }
 
@@ -164,6 +169,9 @@ public final class SandboxedProcess {
 
     /// The kernel's resource usage for the finished child.
     public var usage: ResourceUsage? { facts.usage }
+
+    /// How the process ended, as the kernel reported it (nil while it runs).
+    public var waitStatus: WaitStatus? { facts.status }
 }
 
 /// SECCOMP_USER_NOTIF_FLAG_CONTINUE (linux/seccomp.h).

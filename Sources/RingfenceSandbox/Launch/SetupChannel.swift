@@ -2,14 +2,18 @@ import CSandbox
 import Glibc
 import RingfenceSystem
 
-/// The parent's end of the child's setup channel: it learns from it whether
-/// the setup failed (and where), that a notification listener is ready to be
-/// taken, or that the child is ready (fork-server path) or has exec'd (the
+/// The parent's end of the child's setup channel (a SOCK_SEQPACKET socket,
+/// one record per message): it learns from it whether the setup failed (and
+/// where), that a notification listener is ready to be taken or has been
+/// sent, or that the child is ready (fork-server path) or has exec'd (the
 /// channel is close-on-exec, so a successful execve reads as end-of-file).
 struct SetupChannel {
     enum Event: Equatable {
         case failed(SandboxSetupError)
+        /// The listener's number in the child, to copy with pidfd_getfd.
         case listener(Int32)
+        /// The listener itself, received with the record (now the parent's fd).
+        case listenerSent(Int32)
         case ready
         case closed
     }
@@ -19,37 +23,36 @@ struct SetupChannel {
     /// The next record, waiting at most until `deadline` (monotonic seconds).
     func next(deadline: Double) -> Event {
         var record = rf_setup_record()
-        var received = 0
-        while received < MemoryLayout<rf_setup_record>.size {
+        var descriptors = [Int32](repeating: -1, count: Int(RF_MAX_FDS))
+        var count = Int32(RF_MAX_FDS)
+        while true {
             let remaining = deadline - monotonicSeconds()
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard remaining > 0, poll(&poller, 1, Int32(min(remaining * 1000 + 1, 60_000))) > 0 || errno == EINTR else {
                 return .failed(SandboxSetupError(stage: .clone, errno: ETIMEDOUT))
             }
             if poller.revents == 0 { continue }
-            let count = withUnsafeMutableBytes(of: &record) { raw in
-                read(fd, raw.baseAddress! + received, raw.count - received)
+            count = Int32(RF_MAX_FDS)
+            let length = withUnsafeMutableBytes(of: &record) { raw in
+                rf_receive_with_fds(fd, raw.baseAddress, raw.count, &descriptors, &count)
             }
-            if count == 0 { return .closed }
-            if count < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return .closed
+            if length < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            if length <= 0 { return .closed }
+            guard length == MemoryLayout<rf_setup_record>.size, record.magic == RF_SETUP_MAGIC else {
+                descriptors.prefix(Int(count)).forEach { _ = close($0) }
+                return .failed(SandboxSetupError(stage: .clone, errno: EPROTO))
             }
-            received += count
+            break
         }
-        guard record.magic == RF_SETUP_MAGIC else { return .failed(SandboxSetupError(stage: .clone, errno: EPROTO)) }
+        let received = Array(descriptors.prefix(Int(count)))
+        let isListener = record.stage == Int32(RF_STAGE_LISTENER.rawValue) && record.error == 0
+        // Only a listener record may carry a descriptor, and only one.
+        if !(isListener && received.count == 1) { received.forEach { _ = close($0) } }
         switch record.stage {
         case Int32(RF_STAGE_READY.rawValue): return .ready
-        case Int32(RF_STAGE_LISTENER.rawValue) where record.error == 0: return .listener(record.value)
+        case _ where isListener: return received.count == 1 ? .listenerSent(received[0]) : .listener(record.value)
         default:
             return .failed(SandboxSetupError(stage: SetupStage(rawValue: record.stage) ?? .clone, errno: record.error))
         }
     }
-}
-
-/// Monotonic time in seconds.
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }

@@ -2,11 +2,12 @@
 /// the exact descriptors (and, for execve, the exact path pointer) it uses, so
 /// that any profile, however tight, lets the setup finish and nothing more.
 ///
-/// After the filter: the child writes READY or an error on the setup fd,
-/// reads the go-ahead on the sync fd and closes its copy of the notification
-/// listener (notify and log), the violation reporter writes to the report fd,
-/// and the exec path calls execve once. `exit_group` is always allowed: a
-/// process must always be able to end.
+/// After the filter: the child writes READY or an error on the setup fd; it
+/// hands over the notification listener (notify and log) either by reading
+/// the go-ahead on the sync fd (fork paths) or by sending the listener on the
+/// setup fd (exec path), then closes its copy; the violation reporter writes
+/// to the report fd; and the exec path calls execve once. `exit_group` is
+/// always allowed: a process must always be able to end.
 public struct LauncherAllowances: Hashable, Sendable {
     /// Fixed numbers the child setup moves its private descriptors to (see child_setup.c).
     public static let setupFd: Int32 = 1000
@@ -14,7 +15,9 @@ public struct LauncherAllowances: Hashable, Sendable {
 
     public var listenerFd: Int32?
     public var reportFd: Int32?
-    /// The address of the path string the child passes to execve.
+    /// The address of the path string the child passes to execve (the exec
+    /// path, which also sends the listener on the setup fd instead of waiting
+    /// on the sync fd).
     public var execvePath: UInt64?
 
     public init(listenerFd: Int32? = nil, reportFd: Int32? = nil, execvePath: UInt64? = nil) {
@@ -28,10 +31,13 @@ public struct LauncherAllowances: Hashable, Sendable {
         var rules: [(String, UInt64?)] = [
             ("exit_group", nil),
             ("write", UInt64(Self.setupFd)),
-            ("read", UInt64(Self.syncFd)),
             ("close", UInt64(Self.setupFd)),
-            ("close", UInt64(Self.syncFd)),
         ]
+        if execvePath == nil {
+            rules += [("read", UInt64(Self.syncFd)), ("close", UInt64(Self.syncFd))]
+        } else if listenerFd != nil {
+            rules.append(("sendmsg", UInt64(Self.setupFd)))
+        }
         if let listenerFd { rules.append(("close", UInt64(listenerFd))) }
         if let reportFd { rules.append(("write", UInt64(reportFd))) }
         if let execvePath { rules.append(("execve", execvePath)) }

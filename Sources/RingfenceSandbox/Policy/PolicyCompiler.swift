@@ -86,7 +86,7 @@ public struct PolicyCompiler: Sendable {
 
     // MARK: - Actions and comparisons
 
-    private func action(_ name: String, errno: UInt32?, handling: ViolationHandling, place: String) throws(SandboxPolicyError) -> UInt32 {
+    private func action(_ name: String, errno: UInt32?, handling: ViolationHandling, place: @autoclosure () -> String) throws(SandboxPolicyError) -> UInt32 {
         let violation: UInt32 = switch handling {
         case .trap: SeccompAction.trap
         case .notify, .log: SeccompAction.notify
@@ -97,18 +97,18 @@ public struct PolicyCompiler: Sendable {
         case "SCMP_ACT_ERRNO": return handling == .log ? violation : SeccompAction.errno(errno ?? UInt32(EPERM))
         case "SCMP_ACT_LOG": return handling == .log ? violation : SeccompAction.log
         case "SCMP_ACT_NOTIFY": return SeccompAction.notify
-        case "SCMP_ACT_TRACE": throw fail("\(place): SCMP_ACT_TRACE needs a ptrace supervisor, which Ringfence does not provide")
-        default: throw fail("\(place): unknown action \(name)")
+        case "SCMP_ACT_TRACE": throw fail("\(place()): SCMP_ACT_TRACE needs a ptrace supervisor, which Ringfence does not provide")
+        default: throw fail("\(place()): unknown action \(name)")
         }
     }
 
-    private func comparison(_ argument: SeccompProfile.ArgumentComparison, place: String) throws(SandboxPolicyError) -> scmp_arg_cmp {
+    private func comparison(_ argument: SeccompProfile.ArgumentComparison, place: @autoclosure () -> String) throws(SandboxPolicyError) -> scmp_arg_cmp {
         let operators: [String: scmp_compare] = [
             "SCMP_CMP_NE": SCMP_CMP_NE, "SCMP_CMP_LT": SCMP_CMP_LT, "SCMP_CMP_LE": SCMP_CMP_LE, "SCMP_CMP_EQ": SCMP_CMP_EQ,
             "SCMP_CMP_GE": SCMP_CMP_GE, "SCMP_CMP_GT": SCMP_CMP_GT, "SCMP_CMP_MASKED_EQ": SCMP_CMP_MASKED_EQ,
         ]
-        guard let op = operators[argument.op] else { throw fail("\(place): unknown operator \(argument.op)") }
-        guard argument.index < 6 else { throw fail("\(place): argument index \(argument.index) is not 0...5") }
+        guard let op = operators[argument.op] else { throw fail("\(place()): unknown operator \(argument.op)") }
+        guard argument.index < 6 else { throw fail("\(place()): argument index \(argument.index) is not 0...5") }
         // For SCMP_CMP_MASKED_EQ, `value` is the mask and `valueTwo` the expected value, as in runc.
         return scmp_arg_cmp(arg: argument.index, op: op, datum_a: argument.value, datum_b: argument.valueTwo ?? 0)
     }
@@ -116,13 +116,13 @@ public struct PolicyCompiler: Sendable {
     /// Comparisons on distinct arguments are ANDed in one rule; several on the
     /// same argument cannot be, so each becomes a rule of its own (ORed), as
     /// container runtimes do.
-    private func addRule(_ context: scmp_filter_ctx, action: UInt32, number: Int32, comparisons: [scmp_arg_cmp], place: String) throws(SandboxPolicyError) {
+    private func addRule(_ context: scmp_filter_ctx, action: UInt32, number: Int32, comparisons: [scmp_arg_cmp], place: @autoclosure () -> String) throws(SandboxPolicyError) {
         let indices = comparisons.map(\.arg)
         let groups = Set(indices).count == indices.count ? [comparisons] : comparisons.map { [$0] }
         for group in groups {
             let result = seccomp_rule_add_array(context, action, number, UInt32(group.count), group)
             if result != 0 && result != -EEXIST {
-                throw fail("\(place): libseccomp refused the rule: \(String(cString: strerror(-result)))")
+                throw fail("\(place()): libseccomp refused the rule: \(String(cString: strerror(-result)))")
             }
         }
     }
@@ -173,16 +173,20 @@ public struct PolicyCompiler: Sendable {
         let result = seccomp_export_bpf(context, fds[1])
         close(fds[1])
         guard result == 0 else { throw fail("libseccomp could not export the filter: \(String(cString: strerror(-result)))") }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
-            if count > 0 { bytes += buffer[0..<count] } else if count == 0 || errno != EINTR { break }
+        // One instruction more than the kernel accepts, so that an oversized filter is caught here.
+        let capacity = (4096 + 1) * 8  // BPF_MAXINSNS + 1
+        var length = 0
+        let instructions = [UInt64](unsafeUninitializedCapacity: capacity / 8) { buffer, count in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            while length < capacity {
+                let got = read(fds[0], raw.baseAddress! + length, capacity - length)
+                if got > 0 { length += got } else if got == 0 || errno != EINTR { break }
+            }
+            count = length / 8
         }
-        guard !bytes.isEmpty, bytes.count % 8 == 0 else { throw fail("libseccomp exported \(bytes.count) bytes, not whole instructions") }
-        return stride(from: 0, to: bytes.count, by: 8).map { offset in
-            bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
-        }
+        guard length > 0, length % 8 == 0 else { throw fail("libseccomp exported \(length) bytes, not whole instructions") }
+        guard instructions.count <= 4096 else { throw fail("the filter needs more than 4,096 BPF instructions, the kernel's limit") }
+        return instructions
     }
 
     private func check(_ result: Int32, _ what: String) throws(SandboxPolicyError) {

@@ -1,4 +1,4 @@
-import Foundation
+import RingfenceSystem
 
 /// A seccomp profile in the OCI / Docker JSON format.
 ///
@@ -9,19 +9,19 @@ import Foundation
 /// `value`, `valueTwo`, `op`), and `includes`/`excludes` by `caps`, `arches`
 /// and `minKernel`. Unknown keys are ignored, as runtimes do; unknown syscall
 /// names, actions, operators and architectures are errors.
-public struct SeccompProfile: Codable, Hashable, Sendable {
+public struct SeccompProfile: Hashable, Sendable {
     public var defaultAction: String
     public var defaultErrnoRet: UInt32?
     public var architectures: [String]?
     public var archMap: [ArchitectureMapping]?
     public var syscalls: [SyscallRule]?
 
-    public struct ArchitectureMapping: Codable, Hashable, Sendable {
+    public struct ArchitectureMapping: Hashable, Sendable {
         public var architecture: String
         public var subArchitectures: [String]?
     }
 
-    public struct SyscallRule: Codable, Hashable, Sendable {
+    public struct SyscallRule: Hashable, Sendable {
         public var names: [String]?
         public var name: String?
         public var action: String
@@ -42,7 +42,7 @@ public struct SeccompProfile: Codable, Hashable, Sendable {
         public var allNames: [String] { (names ?? []) + (name.map { [$0] } ?? []) }
     }
 
-    public struct ArgumentComparison: Codable, Hashable, Sendable {
+    public struct ArgumentComparison: Hashable, Sendable {
         public var index: UInt32
         public var value: UInt64
         public var valueTwo: UInt64?
@@ -58,7 +58,7 @@ public struct SeccompProfile: Codable, Hashable, Sendable {
 
     /// When a rule applies: the agent holds these capabilities, runs on one of
     /// these architectures, on at least this kernel.
-    public struct Filter: Codable, Hashable, Sendable {
+    public struct Filter: Hashable, Sendable {
         public var caps: [String]?
         public var arches: [String]?
         public var minKernel: String?
@@ -73,26 +73,54 @@ public struct SeccompProfile: Codable, Hashable, Sendable {
         self.syscalls = syscalls
     }
 
-    /// Reads a profile file. Errors name the file and the JSON path.
+    /// Reads a profile file. Errors name the file, and the line and column
+    /// (bad JSON) or the JSON path (a field of the wrong kind).
     public static func load(_ path: String) throws(SandboxPolicyError) -> SeccompProfile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SandboxPolicyError(file: path, message: "cannot read the profile")
-        }
+        let bytes: [UInt8]
+        do { bytes = try FileBytes.read(path) } catch { throw SandboxPolicyError(file: path, message: "cannot read the profile: \(error.reason)") }
         do {
-            return try JSONDecoder().decode(SeccompProfile.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw SandboxPolicyError(file: path, message: "\(Self.path(context.codingPath + [key])): missing")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw SandboxPolicyError(file: path, message: "\(Self.path(context.codingPath)): \(context.debugDescription)")
-        } catch let DecodingError.dataCorrupted(context) {
-            throw SandboxPolicyError(file: path, message: "\(Self.path(context.codingPath)): \(context.debugDescription)")
+            return try SeccompProfile(JSONNode(try JSONReader.parse(bytes)))
+        } catch let error as JSONReader.SyntaxError {
+            throw SandboxPolicyError(file: path, message: "not valid JSON: \(error)")
         } catch {
             throw SandboxPolicyError(file: path, message: "\(error)")
         }
     }
 
-    static func path(_ keys: [CodingKey]) -> String {
-        keys.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined().trimmingCharacters(in: ["."])
+    /// The OCI fields; unknown keys are ignored, as container runtimes do.
+    init(_ root: JSONNode) throws(JSONNode.Mismatch) {
+        defaultAction = try root.required("defaultAction").string()
+        defaultErrnoRet = try root.optional("defaultErrnoRet")?.unsigned32()
+        architectures = try root.optional("architectures")?.strings()
+        archMap = try root.optional("archMap")?.elements().map { (node: JSONNode) throws(JSONNode.Mismatch) in
+            ArchitectureMapping(architecture: try node.required("architecture").string(),
+                                subArchitectures: try node.optional("subArchitectures")?.strings())
+        }
+        syscalls = try root.optional("syscalls")?.elements().map { (node: JSONNode) throws(JSONNode.Mismatch) in try SyscallRule(node) }
+    }
+}
+
+extension SeccompProfile.SyscallRule {
+    init(_ node: JSONNode) throws(JSONNode.Mismatch) {
+        names = try node.optional("names")?.strings()
+        name = try node.optional("name")?.string()
+        action = try node.required("action").string()
+        errnoRet = try node.optional("errnoRet")?.unsigned32()
+        args = try node.optional("args")?.elements().map { (argument: JSONNode) throws(JSONNode.Mismatch) in
+            SeccompProfile.ArgumentComparison(index: try argument.required("index").unsigned32(), value: try argument.required("value").unsigned(),
+                                              valueTwo: try argument.optional("valueTwo")?.unsigned(), op: try argument.required("op").string())
+        }
+        includes = try node.optional("includes").map { (filter: JSONNode) throws(JSONNode.Mismatch) in try SeccompProfile.Filter(filter) }
+        excludes = try node.optional("excludes").map { (filter: JSONNode) throws(JSONNode.Mismatch) in try SeccompProfile.Filter(filter) }
+        comment = try node.optional("comment")?.string()
+    }
+}
+
+extension SeccompProfile.Filter {
+    init(_ node: JSONNode) throws(JSONNode.Mismatch) {
+        caps = try node.optional("caps")?.strings()
+        arches = try node.optional("arches")?.strings()
+        minKernel = try node.optional("minKernel")?.string()
     }
 }
 

@@ -35,13 +35,13 @@ public enum SetupStage: Int32, Sendable, Codable, CaseIterable, CustomStringConv
 
     /// One line per stage, for help texts.
     public static let checklist = """
-        1. parent-death signal (SIGKILL), and refuse to start if the parent is already gone
+        1. parent-death signal (SIGKILL); no start if the parent is already gone
         2. a process group of its own
-        3. every signal handler reset and the mask cleared; the violation reporters installed
-        4. fd layout: the agent's channels at fixed numbers, every other fd closed
-        5. rlimits: address space, CPU (SIGXCPU), core dumps off, open files, processes
-           (namespaces, when asked for, are created by clone; mounts are made private)
-        6. when started as root: drop to an unprivileged uid/gid (default 65534), no supplementary groups
+        3. every signal handler reset, the mask cleared, violation reporters set
+        4. fd layout: the channels at fixed numbers, every other fd closed
+        5. rlimits: address space, CPU (SIGXCPU), no core dumps, files, processes
+           (namespaces, when asked for, come from clone; mounts made private)
+        6. when started as root: drop to uid/gid 65534 (or as asked), no groups
         7. no_new_privs
         8. seccomp, last: the BPF compiled by libseccomp in the parent
         """

@@ -22,7 +22,9 @@ public struct SyscallViolation: Hashable, Sendable, Codable, CustomStringConvert
 
     /// `ptrace (nr 101, x86_64)`.
     public var description: String {
-        guard let number else { return "a syscall the filter kills outright (foreign architecture or x32 number)" }
+        guard let number else {
+            return "an unnamed syscall: SIGSYS from the filter (a foreign architecture, an x32 number, or a trap after execve, which has no reporter)"
+        }
         return "\(syscall ?? "unknown") (nr \(number), \(architecture ?? "?"))"
     }
 }

@@ -10,7 +10,7 @@ extension Ringfence {
         static let configuration = CommandConfiguration(
             commandName: "sandbox",
             abstract: "The user-mode sandbox: seccomp, rlimits, no_new_privs, a fork server and an exec path.",
-            subcommands: [Probe.self, ForkServerProcess.self, Hold.self])
+            subcommands: [Run.self, Probe.self, ForkServerProcess.self, Hold.self])
     }
 }
 
@@ -72,7 +72,7 @@ extension Ringfence.SandboxCommand {
                                    descriptors: [0, 1, 2].map { DescriptorMapping(devNull, as: $0) })
             let forkServer = try ForkServer()
             let viaForkServer = try forkServer.launch(spec, entry: "sleep", arguments: [60_000])
-            let probe = URL(fileURLWithPath: ChildProcess.currentExecutable).deletingLastPathComponent().appendingPathComponent("ringfence-probe").path
+            let probe = ChildProcess.besideCurrentExecutable("ringfence-probe")
             let viaExec = try options.execLauncher().launch(spec, executable: probe, arguments: ["hold"])
             say("fork-server \(viaForkServer.pid)")
             say("exec \(viaExec.pid)")

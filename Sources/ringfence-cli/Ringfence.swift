@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 
-/// The `ringfence` command: a thin layer over the Ringfence libraries.
+/// The full `ringfence` command tree: a thin layer over the Ringfence
+/// libraries. This is the `ringfence-cli` executable; users reach it through
+/// the `ringfence` front, which execs it for every command but `sandbox run`.
 @main
 struct Ringfence: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,4 +58,9 @@ extension ParsableCommand {
 func say(_ text: String = "") {
     print(text)
     fflush(nil)
+}
+
+/// Writes `ringfence: text` to stderr.
+func complain(_ text: String) {
+    FileHandle.standardError.write(Data("ringfence: \(text)\n".utf8))
 }

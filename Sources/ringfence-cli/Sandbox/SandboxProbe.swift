@@ -70,7 +70,7 @@ extension Ringfence.SandboxCommand {
         }
 
         private func probeExecutable() -> String {
-            URL(fileURLWithPath: ChildProcess.currentExecutable).deletingLastPathComponent().appendingPathComponent("ringfence-probe").path
+            ChildProcess.besideCurrentExecutable("ringfence-probe")
         }
     }
 }

@@ -12,7 +12,7 @@ extension Ringfence {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the performance suite and print the figures (build with -c release).",
-            subcommands: [Interpreters.self, Parser.self, Sandbox.self, Host.self, Scenarios.self])
+            subcommands: [Interpreters.self, Parser.self, Sandbox.self, SandboxRunVersusPeers.self, Host.self, Scenarios.self])
     }
 }
 
@@ -76,7 +76,7 @@ extension Ringfence.Bench {
 
         func run() throws {
             warnIfDebug()
-            let probe = URL(fileURLWithPath: ChildProcess.currentExecutable).deletingLastPathComponent().appendingPathComponent("ringfence-probe").path
+            let probe = ChildProcess.besideCurrentExecutable("ringfence-probe")
             let bench = SandboxBenchmark(policy: try PolicyCompiler.load("\(profiles)/agent.json"),
                                          startup: try PolicyCompiler.load("\(profiles)/exec-startup.json"),
                                          probeExecutable: probe, rounds: rounds)
@@ -106,13 +106,7 @@ extension Ringfence.Bench {
             }
             say("")
             say("/bin/true to its exit, milliseconds, interleaved (minijail0 is not packaged for Debian)")
-            let peers = try bench.peers()
-            let bwrap = peers.first { $0.name.hasPrefix("bwrap --ro-bind / / /bin/true") }?.samples.median
-            say(columns(["command", "median", "p90", "[min - max]", "vs bwrap"], width: 18))
-            for peer in peers {
-                let ratio = bwrap.map { String(format: "%.2fx", peer.samples.median / $0) } ?? "-"
-                say(row(peer.name, peer.samples) + ratio)
-            }
+            sayPeerTable(try bench.peers())
         }
     }
 }
@@ -200,6 +194,37 @@ extension Ringfence.Bench {
                        monotonicSeconds() - start, jobs))
             say(matrix.matrix?.reading ?? "")
         }
+    }
+}
+
+extension Ringfence.Bench {
+    struct SandboxRunVersusPeers: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sandbox-run",
+            abstract: "`ringfence sandbox run -- /bin/true` against bwrap, firejail and /bin/true alone, interleaved, as whole commands.",
+            discussion: "Under the default profile, Sandbox/profiles/agent.json, as a user runs it.")
+
+        @Option(help: "Rounds.") var rounds = 100
+
+        func run() throws {
+            warnIfDebug()
+            // The front executable beside this one, as a user runs it.
+            let samples = try SandboxRunBenchmark(ringfence: ChildProcess.besideCurrentExecutable("ringfence"), rounds: rounds).run()
+            say("whole commands to their exit, milliseconds, \(rounds) rounds interleaved (firejail every 4th); minijail0 is not packaged for Debian")
+            sayPeerTable(samples)
+        }
+    }
+}
+
+/// Median, p90 and range of each command, with its ratio to bwrap's median
+/// (the first bwrap row) when bwrap was measured.
+func sayPeerTable(_ peers: [(name: String, samples: Samples)]) {
+    let bwrap = peers.first { $0.name.hasPrefix("bwrap") }?.samples.median
+    say(columns(["command", "median", "p90", "[min - max]", "vs bwrap"], width: 18))
+    for (name, samples) in peers {
+        say(columns([name, String(format: "%.3f", samples.median), String(format: "%.3f", samples.percentile(90)),
+                     String(format: "[%.3f - %.3f]", samples.min, samples.max), bwrap.map { String(format: "%.2fx", samples.median / $0) } ?? "-"],
+                    width: 18))
     }
 }
 

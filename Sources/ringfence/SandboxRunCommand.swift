@@ -1,0 +1,41 @@
+import Glibc
+import RingfenceSandbox
+import RingfenceSystem
+
+/// `ringfence sandbox run [options] [--] CMD [ARGS...]`: parse, load the
+/// profiles, launch, report, and exit with minijail's status model.
+enum SandboxRunCommand {
+    static func main(_ words: [String]) -> Never {
+        let arguments: SandboxRunArguments
+        do {
+            arguments = try SandboxRunArguments.parse(words)
+        } catch {
+            fail("\(error)")
+        }
+        // The help text is ArgumentParser's layout; the full command line prints it.
+        if arguments.helpRequested { FullCommandLine.exec(["help", "sandbox", "run"]) }
+        let run: SandboxRun
+        do {
+            run = try SandboxRun.prepare(arguments, executable: ChildProcess.currentExecutable)
+        } catch {
+            fail("sandbox setup failed: \(error)")
+        }
+        let report = run.run()
+        let lines = report.messages(listingLogged: arguments.log)
+        if !lines.isEmpty { StandardError.write(lines.joined(separator: "\n") + "\n") }
+        if let path = arguments.report {
+            do {
+                try AtomicFile.write(Array(report.json.utf8), to: path)
+            } catch {
+                StandardError.write("ringfence: \(error)\n")
+            }
+        }
+        exit(report.exitStatus)
+    }
+
+    /// A bad option or an unusable profile: CMD never ran.
+    static func fail(_ message: String) -> Never {
+        StandardError.write("ringfence: \(message)\n")
+        exit(SandboxRun.setupFailureStatus)
+    }
+}

@@ -1,0 +1,52 @@
+import Testing
+@testable import RingfenceSandbox
+
+@Suite struct SandboxRunArgumentsTests {
+    @Test func optionsThenTheCommand() throws {
+        let parsed = try SandboxRunArguments.parse([
+            "--memory=256MiB", "--cpu", "2", "--keep-fd", "7", "--keep-fd=9", "--log", "--namespaces", "pid,net",
+            "--handling", "trap", "--", "ls", "-l",
+        ])
+        #expect(parsed.limits.addressSpace == 256 << 20)
+        #expect(parsed.limits.cpuSeconds == 2)
+        #expect(parsed.keptDescriptors == [7, 9])
+        #expect(parsed.log)
+        #expect(parsed.namespaces == [.pid, .network])
+        #expect(parsed.handling == .trap)
+        #expect(parsed.command == ["ls", "-l"])
+        #expect(parsed.profile == nil)
+    }
+
+    /// The default from another folder is a CLI test (SandboxRunCommandTests).
+    @Test func aGivenProfileIsNeverReplaced() throws {
+        #expect(SandboxRun.profilePath("/nowhere/p.json", executable: "/x/.build/debug/ringfence") == "/nowhere/p.json")
+        let elsewhere = "/work/x/.build/debug/ringfence"
+        #expect(ExecLauncher.checkoutProfile("agent.json", executable: elsewhere) == "/work/x/.build/debug/../../../Sandbox/profiles/agent.json")
+    }
+
+    @Test func theFirstWordThatIsNotAnOptionStartsTheCommand() throws {
+        // As with bwrap and minijail0: CMD's own options are CMD's.
+        let parsed = try SandboxRunArguments.parse(["--wall", "1.5", "ls", "--log", "--", "x"])
+        #expect(parsed.limits.wallSeconds == 1.5)
+        #expect(!parsed.log)
+        #expect(parsed.command == ["ls", "--log", "--", "x"])
+    }
+
+    @Test(arguments: [
+        (["--bogus", "x"], "unknown option '--bogus' (see ringfence sandbox run --help)"),
+        (["--memory"], "--memory needs a value (SIZE)"),
+        (["--log=yes", "x"], "--log takes no value"),
+        (["--keep-fd", "2", "x"], "--keep-fd: '2' is not a descriptor above 2"),
+        (["--handling", "log", "x"], "--handling: 'log' is not notify or trap"),
+        (["--cpu", "0", "x"], "--cpu: '0' is not a positive whole number"),
+        (["--"], "no program given: ringfence sandbox run [options] -- CMD [ARGS...]"),
+    ])
+    func mistakesAreNamed(_ words: [String], message: String) {
+        #expect(throws: SandboxRunArguments.UsageError(description: message)) { try SandboxRunArguments.parse(words) }
+    }
+
+    @Test func helpStopsParsing() throws {
+        #expect(try SandboxRunArguments.parse(["--log", "--help", "--bogus"]).helpRequested)
+        #expect(try !SandboxRunArguments.parse(["ls", "--help"]).helpRequested)
+    }
+}
