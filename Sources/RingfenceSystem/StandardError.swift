@@ -15,4 +15,9 @@ public enum StandardError {
             }
         }
     }
+
+    /// `ringfence: text` and a newline: how both executables report a problem.
+    public static func complain(_ text: String) {
+        write("ringfence: \(text)\n")
+    }
 }

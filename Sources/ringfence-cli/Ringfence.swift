@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RingfenceSystem
 
 /// The full `ringfence` command tree: a thin layer over the Ringfence
 /// libraries. This is the `ringfence-cli` executable; users reach it through
@@ -47,7 +48,7 @@ extension ParsableCommand {
         do {
             try body()
         } catch let error as UserFacingError {
-            FileHandle.standardError.write(Data("ringfence: \(error.message)\n".utf8))
+            StandardError.complain(error.message)
             throw ExitCode(error.code)
         }
     }
@@ -58,9 +59,4 @@ extension ParsableCommand {
 func say(_ text: String = "") {
     print(text)
     fflush(nil)
-}
-
-/// Writes `ringfence: text` to stderr.
-func complain(_ text: String) {
-    FileHandle.standardError.write(Data("ringfence: \(text)\n".utf8))
 }

@@ -5,13 +5,8 @@ import RingfenceSystem
 enum FullCommandLine {
     static var path: String { ChildProcess.besideCurrentExecutable("ringfence-cli") }
 
-    /// Replaces this process with `ringfence-cli ARGUMENTS`; returns only if it cannot.
+    /// Replaces this process with `ringfence-cli ARGUMENTS`; if it cannot, exits 127.
     static func exec(_ arguments: [String]) -> Never {
-        let path = path
-        let argv = (["ringfence"] + arguments).map { strdup($0) } + [nil]
-        execv(path, argv)
-        let reason = String(cString: strerror(errno))
-        StandardError.write("ringfence: cannot run \(path): \(reason)\n")
-        exit(127)
+        ProcessImage.replace(with: path, name: "ringfence", arguments: arguments, failureStatus: 127)
     }
 }

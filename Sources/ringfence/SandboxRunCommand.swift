@@ -27,7 +27,7 @@ enum SandboxRunCommand {
             do {
                 try AtomicFile.write(Array(report.json.utf8), to: path)
             } catch {
-                StandardError.write("ringfence: \(error)\n")
+                StandardError.complain("\(error)")
             }
         }
         exit(report.exitStatus)
@@ -35,7 +35,7 @@ enum SandboxRunCommand {
 
     /// A bad option or an unusable profile: CMD never ran.
     static func fail(_ message: String) -> Never {
-        StandardError.write("ringfence: \(message)\n")
+        StandardError.complain(message)
         exit(SandboxRun.setupFailureStatus)
     }
 }

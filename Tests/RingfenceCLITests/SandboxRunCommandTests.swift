@@ -38,8 +38,12 @@ import Testing
         let report = Fixtures.temporaryDirectory("sandbox-run") + "/report.json"
         let output = try ChildProcess.run(RingfenceBinary.path, ["sandbox", "run", "--report", report] + options + ["--"] + command,
                                           environment: ["SWIFT_BACKTRACE": "enable=no"], descriptors: descriptors)
-        let decoded = FileManager.default.contents(atPath: report).flatMap { try? JSONDecoder().decode(SandboxRun.Report.self, from: $0) }
-        return (output, decoded)
+        return (output, Self.report(at: report))
+    }
+
+    /// The `--report` document at `path`, if one was written and decodes.
+    static func report(at path: String) -> SandboxRun.Report? {
+        FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(SandboxRun.Report.self, from: $0) }
     }
 
     @Test(arguments: EscapeProbe.allCases)
@@ -123,7 +127,7 @@ import Testing
         let output = try ChildProcess.run("/bin/sh", ["-c", #"cd "$1" && exec "$2" sandbox run --report "$3" -- /bin/true"#, "sh",
                                                       folder, RingfenceBinary.path, report])
         #expect(output.status == .exited(0), "\(output.stderr)")
-        let decoded = try #require(FileManager.default.contents(atPath: report).flatMap { try? JSONDecoder().decode(SandboxRun.Report.self, from: $0) })
+        let decoded = try #require(Self.report(at: report))
         #expect(decoded.profile.hasPrefix("/") && decoded.profile.hasSuffix("/Sandbox/profiles/agent.json"), "\(decoded.profile)")
         #expect(!decoded.profile.contains("/../"))
         #expect(decoded.termination.kind == "exited")

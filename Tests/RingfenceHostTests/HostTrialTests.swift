@@ -178,6 +178,9 @@ import Testing
         let expected: AgentFailure.Kind = entry == "hostile-garbage" || entry == "hostile-oversized" ? .protocolError : .hang
         let result = try trial(.user) { settings in
             settings.updates = []
+            // Three starts, each ended by a 0.1 s deadline, and their backoffs
+            // take most of the usual 0.6 s on a busy 2-core machine.
+            settings.duration = 1.5
             settings.agents[0].entry = entry
             settings.agents[0].heartbeatSeconds = 0.05
             settings.agents[0].verdictDeadlineSeconds = 0.1

@@ -48,9 +48,16 @@ public struct InterleavedTiming {
     /// One whole run of a command, spawned from this process, to its exit;
     /// nil unless it exits 0.
     public static func timeCommand(_ executable: String, _ arguments: [String], descriptors: [(Int32, Int32)] = []) -> Double? {
+        milliseconds {
+            guard let child = try? ChildProcess.spawn(executable, arguments, descriptors: descriptors) else { return false }
+            return child.wait() == .exited(0)
+        }
+    }
+
+    /// How long `run` took, in milliseconds; nil when it reports failure.
+    public static func milliseconds(_ run: () -> Bool) -> Double? {
         let start = monotonicSeconds()
-        guard let child = try? ChildProcess.spawn(executable, arguments, descriptors: descriptors),
-              child.wait() == .exited(0) else { return nil }
+        guard run() else { return nil }
         return (monotonicSeconds() - start) * 1000
     }
 }

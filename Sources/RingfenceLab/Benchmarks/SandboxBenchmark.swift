@@ -80,9 +80,10 @@ public struct SandboxBenchmark {
         var runners: [InterleavedTiming.Runner] = [
             .init("/bin/true alone") { time("/bin/true", [], []) },
             .init("ringfence exec path (NNP + seccomp + rlimits + uid drop)") {
-                let start = monotonicSeconds()
-                guard let child = try? launcher.launch(spec, executable: "/bin/true", arguments: []), child.wait() == .exited(0) else { return nil }
-                return (monotonicSeconds() - start) * 1000
+                InterleavedTiming.milliseconds {
+                    guard let child = try? launcher.launch(spec, executable: "/bin/true", arguments: []) else { return false }
+                    return child.wait() == .exited(0)
+                }
             },
         ]
         if access("/usr/bin/bwrap", X_OK) == 0 {

@@ -14,12 +14,10 @@ import Glibc
 /// Not handled: Ctrl-Z stops the program, but the launcher, outside its
 /// group, keeps waiting for it (resume it with `kill -CONT`).
 struct ForegroundJob {
-    let group: pid_t
     /// The terminal was handed to the group and must be taken back.
     private let handedTerminal: Bool
 
     init(group: pid_t) {
-        self.group = group
         _ = rf_forward_signals(group)
         guard isatty(STDIN_FILENO) == 1, tcgetpgrp(STDIN_FILENO) == getpgrp() else {
             handedTerminal = false

@@ -19,13 +19,13 @@ extension Ringfence.SandboxCommand {
             do {
                 try probe()
             } catch let failure as SetupFailure {
-                FileHandle.standardError.write(Data("ringfence: \(failure.message)\n".utf8))
+                StandardError.complain(failure.message)
                 throw ExitCode(3)
             } catch let error as SandboxPolicyError {
-                FileHandle.standardError.write(Data("ringfence: \(error)\n".utf8))
+                StandardError.complain("\(error)")
                 throw ExitCode(3)
             } catch let error as SandboxSetupError {
-                FileHandle.standardError.write(Data("ringfence: \(error)\n".utf8))
+                StandardError.complain("\(error)")
                 throw ExitCode(3)
             }
         }

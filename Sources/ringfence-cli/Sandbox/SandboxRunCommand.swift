@@ -18,10 +18,7 @@ extension Ringfence.SandboxCommand {
 
         func run() throws {
             let front = ChildProcess.besideCurrentExecutable("ringfence")
-            let argv = ([front, "sandbox", "run"] + words).map { strdup($0) } + [nil]
-            execv(front, argv)
-            complain("cannot run \(front): \(String(cString: strerror(errno)))")
-            Glibc.exit(SandboxRun.setupFailureStatus)
+            ProcessImage.replace(with: front, name: front, arguments: ["sandbox", "run"] + words, failureStatus: SandboxRun.setupFailureStatus)
         }
     }
 }
