@@ -6,7 +6,7 @@ CONFIG       ?= debug
 RINGFENCE     = .build/$(CONFIG)/ringfence
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo bench clean
+.PHONY: all deps build release test demo bench bench-baseline clean
 
 all: build
 
@@ -42,6 +42,17 @@ bench: deps
 	.build/release/ringfence bench sandbox-run
 	.build/release/ringfence bench host
 	.build/release/ringfence bench scenarios
+
+# The scenario benchmark against another commit (BASE; issue 10 was measured
+# against 1811357, the commit before it), built the same way in a worktree
+# under .build-baseline and run interleaved with this build.
+BASE ?= HEAD~1
+bench-baseline: deps
+	rm -rf .build-baseline/src && git worktree prune
+	git worktree add --detach .build-baseline/src $(BASE)
+	cd .build-baseline/src && $(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib
+	.build/release/ringfence bench scenarios --baseline .build-baseline/src/.build/release/ringfence
 
 clean:
 	rm -rf .build .build-*

@@ -67,11 +67,17 @@ let package = Package(
             dependencies: [
                 "RingfenceContent", "RingfenceSensor", "RingfenceSystem", "RingfenceSandbox", "CSandbox",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(
             name: "RingfenceLab",
-            dependencies: ["RingfenceContent", "RingfenceSensor", "RingfenceSystem", "RingfenceSandbox", "RingfenceHost"]
+            dependencies: [
+                "RingfenceContent", "RingfenceSensor", "RingfenceSystem", "RingfenceSandbox", "RingfenceHost",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // Only RingfenceSandbox and RingfenceSystem: no Foundation, no
         // ArgumentParser. Linked fully statically in release builds, which
@@ -92,7 +98,11 @@ let package = Package(
                 "RingfenceLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Fully static in release builds: every boot of a simulated host and
+            // every fork server is a fresh process of this executable, and a
+            // dynamic one spends most of its start resolving relocations (BENCHMARKS.md, issue 10).
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
         ),
         .target(
             name: "RingfenceTestSupport",

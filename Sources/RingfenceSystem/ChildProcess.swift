@@ -66,6 +66,21 @@ public struct ChildProcess: Sendable {
         return ChildProcess(pid: pid)
     }
 
+    /// Waits for the child to end, and returns with its status the CPU time
+    /// it used, its own and that of the children it reaped, in seconds.
+    public func waitWithCPUTime() -> (status: WaitStatus, cpuSeconds: Double) {
+        var status: Int32 = 0
+        var usage = rusage()
+        while true {
+            let result = wait4(pid, &status, 0, &usage)
+            if result == pid, let decoded = WaitStatus(rawStatus: status) {
+                func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+                return (decoded, seconds(usage.ru_utime) + seconds(usage.ru_stime))
+            }
+            if result == -1 && errno != EINTR { return (.exited(-1), 0) }
+        }
+    }
+
     /// Waits for the child to end (retrying on EINTR).
     public func wait() -> WaitStatus {
         var status: Int32 = 0

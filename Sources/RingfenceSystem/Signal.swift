@@ -16,6 +16,8 @@ public struct Signal: RawRepresentable, Hashable, Sendable, CustomStringConverti
     public static let segmentationFault = Signal(rawValue: SIGSEGV)
     public static let pipe = Signal(rawValue: SIGPIPE)
     public static let alarm = Signal(rawValue: SIGALRM)
+    /// ITIMER_PROF expired: a process used up the CPU time it was given (the host's watchdog).
+    public static let profilingTimer = Signal(rawValue: SIGPROF)
     public static let terminate = Signal(rawValue: SIGTERM)
     public static let cpuLimitExceeded = Signal(rawValue: SIGXCPU)
     public static let fileSizeLimitExceeded = Signal(rawValue: SIGXFSZ)
@@ -26,7 +28,7 @@ public struct Signal: RawRepresentable, Hashable, Sendable, CustomStringConverti
         SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGUSR1: "SIGUSR1",
         SIGSEGV: "SIGSEGV", SIGUSR2: "SIGUSR2", SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM",
         SIGCHLD: "SIGCHLD", SIGCONT: "SIGCONT", SIGSTOP: "SIGSTOP", SIGTSTP: "SIGTSTP", SIGXCPU: "SIGXCPU",
-        SIGXFSZ: "SIGXFSZ", SIGSYS: "SIGSYS",
+        SIGXFSZ: "SIGXFSZ", SIGSYS: "SIGSYS", SIGPROF: "SIGPROF", SIGVTALRM: "SIGVTALRM",
     ]
 
     /// `SIGSEGV`, or `SIG42` for a number without a conventional name.

@@ -123,22 +123,21 @@ extension Ringfence.Bench {
 
         func run() throws {
             warnIfDebug()
-            let agent = AgentConfiguration(name: "bench", isolation: .user, interpreter: .unsafe, profile: "\(profiles)/agent.json",
-                                           heartbeatSeconds: 1, verdictDeadlineSeconds: 2)
-            let bench = HostBenchmark(policy: try PolicyCompiler.load("\(profiles)/agent.json"), agent: agent)
-            let forkServer = try ForkServer()
+            var agent = AgentConfiguration(name: "bench", profile: "\(profiles)/agent.json")
+            agent.isolation = .user
+            let bench = HostBenchmark(agent: agent)
             let standard = try StandardRuleSet.channels(contentDirectory: content)
             var generator = TelemetryGenerator(seed: 291)
             let batches = (0..<64).map { _ in generator.batch(1024) }
             let events = batches.count * 1024
             say("throughput: \(events) events in 64 batches of 1024 (standard mix), \(rounds) rounds, unsafe interpreter")
             let kernel = try bench.kernelThroughput(batches, content: standard, rounds: rounds)
-            let user = try bench.userThroughput(batches, content: standard.map(\.bytes), rounds: rounds, forkServer: forkServer)
+            let user = try bench.userThroughput(batches, content: standard.map(\.bytes), rounds: rounds)
             say(String(format: "  standard 50-instance set: kernel mode %@ events/s, user mode %@ events/s: user/kernel %.0f%% (target >= 90%%)",
                        formatRate(kernel), formatRate(user), user / kernel * 100))
             let trivial = try trivialChannel()
             let trivialKernel = try bench.kernelThroughput(batches, content: [trivial], rounds: rounds * 5)
-            let trivialUser = try bench.userThroughput(batches, content: [trivial.bytes], rounds: rounds * 5, forkServer: forkServer)
+            let trivialUser = try bench.userThroughput(batches, content: [trivial.bytes], rounds: rounds * 5)
             say(String(format: "  trivial set (1 instance): kernel mode %@ events/s, user mode (the IPC path) %@ events/s (target >= 5 M)",
                        formatRate(trivialKernel), formatRate(trivialUser)))
 
@@ -146,14 +145,19 @@ extension Ringfence.Bench {
             let bad = try ChannelSource.compile("\(content)/ipc-update-291.yaml").encoded()
             var ipc = TelemetryGenerator(seed: 19, mix: .ipcOnly)
             let trigger = ipc.batch(4)
-            let recorded = Samples(try bench.crashToRecorded(badContent: [bad], trigger: trigger, samples: samples, forkServer: forkServer)
+            let recorded = Samples(try bench.crashToRecorded(badContent: [bad], trigger: trigger, samples: samples)
                 .map { $0 * 1000 })
             say(String(format: "crash to recorded (batch sent to typed failure), %d crashes: p50 %.3f ms, p99 %.3f ms, max %.3f ms (target p99 <= 1 ms)",
                        samples, recorded.median, recorded.percentile(99), recorded.max))
-            let serving = Samples(try bench.crashToServing(good: [good], bad: bad, trigger: trigger, samples: samples / 2, forkServer: forkServer)
+            let serving = Samples(try bench.crashToServing(good: [good], bad: bad, trigger: trigger, samples: samples / 2)
                 .map { $0 * 1000 })
             say(String(format: "crash to serving again on rolled-back content, %d crashes: p50 %.3f ms, p99 %.3f ms (target <= 2 ms)",
                        samples / 2, serving.median, serving.percentile(99)))
+
+            say("")
+            say("a host's start-up per boot, milliseconds, \(samples / 4) rounds interleaved with the floor")
+            sayPeerTable(try HostStartupBenchmark(executable: ChildProcess.currentExecutable, rounds: samples / 4,
+                                                  folder: absolute(".ringfence/bench/host-startup")).run())
         }
 
         /// One network instance that never matches: the IPC path with almost no evaluation.
@@ -171,28 +175,58 @@ extension Ringfence.Bench {
 extension Ringfence.Bench {
     struct Scenarios: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Wall time of the whole scenario library and of the full July 19 matrix (2 x 3 x 3).")
+            abstract: "The scenario library, the July 19 matrix and july19-user trials per second, against another build.",
+            discussion: """
+                With --baseline, every round runs each command with this build and then with the baseline's, and the \
+                library run covers only the scenarios the baseline's library has (the reference set). `make bench-baseline` \
+                builds the commit before a change for this.
+                """)
 
         @Option(help: "The scenario library.") var library = "Scenarios"
+        @Option(help: "Another build's `ringfence` executable, measured in the same rounds.") var baseline: String?
+        @Option(help: "The baseline's scenario library (default: the Scenarios folder beside its package).") var baselineLibrary: String?
+        @Option(help: "Measured rounds, after one to warm up.") var rounds = 3
         @Option(help: "Scenarios run at once.") var jobs = 2
+        @Option(help: "Copies of july19-user in the trials-per-second run.") var copies = 20
 
         func run() throws {
             warnIfDebug()
-            let scenarios = try ScenarioInput.load([library], seed: nil)
-            let work = absolute(".ringfence/bench")
-            var start = monotonicSeconds()
-            let reports = ScenarioRunner(workDirectory: "\(work)/library", jobs: jobs).run(scenarios)
-            let libraryTime = monotonicSeconds() - start
-            say(String(format: "library: %d scenarios, %d passed, in %.2f s with %d jobs (target < 60 s)",
-                       reports.count, reports.filter(\.passed).count, libraryTime, jobs))
-            let base = try ScenarioInput.load(["\(library)/july19-kernel.yaml"], seed: nil)[0]
-            start = monotonicSeconds()
-            let matrix = try MatrixRunner(base: base, variations: [("isolation", ["kernel", "user"]), ("interpreter", ["unsafe", "checked", "resilient"]),
-                                                                    ("validator", ["off", "buggy", "on"])])
-                .run(with: ScenarioRunner(workDirectory: "\(work)/matrix", jobs: jobs))
-            say(String(format: "matrix: %d combinations in %.2f s with %d jobs (target < 10 s)", matrix.scenarios.count,
-                       monotonicSeconds() - start, jobs))
-            say(matrix.matrix?.reading ?? "")
+            var builds = [ScenarioBenchmark.Build(name: "this build", ringfence: ChildProcess.besideCurrentExecutable("ringfence"),
+                                                  library: absolute(library))]
+            var reference: [String]?
+            if let baseline {
+                let path = absolute(baseline)
+                let theirLibrary = baselineLibrary.map(absolute) ?? URL(fileURLWithPath: path).deletingLastPathComponent()
+                    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Scenarios").path
+                builds.append(ScenarioBenchmark.Build(name: "baseline", ringfence: path, library: theirLibrary))
+                reference = try FileManager.default.contentsOfDirectory(atPath: theirLibrary).filter { $0.hasSuffix(".yaml") }
+                    .map { String($0.dropLast(5)) }.sorted()
+            }
+            let benchmark = ScenarioBenchmark(builds: builds, rounds: rounds, jobs: jobs, copies: copies, scenarios: reference,
+                                              work: absolute(".ringfence/bench"))
+            let results = try benchmark.run()
+            let scope = reference.map { "the \($0.count) scenarios of the baseline's library" } ?? "the whole library"
+            say("\(rounds) rounds interleaved, \(jobs) jobs, \(ProcessInfo.processInfo.activeProcessorCount) cores; medians [range]")
+            for command in ScenarioBenchmark.Command.allCases {
+                let title = switch command {
+                case .library: "run: \(scope)"
+                case .matrix: "matrix: july19-kernel, 2 isolations x 3 interpreters x 3 validators"
+                case .trials: "run: \(copies) july19-user trials"
+                }
+                say("")
+                say(title)
+                say(columns(["  build", "wall s", "[min - max]", "cores busy", command == .trials ? "trials/s" : ""], width: 16))
+                for (index, build) in builds.enumerated() {
+                    let measurement = results[command]![index]
+                    let rate = command == .trials ? String(format: "%.1f", Double(copies) / measurement.wall.median) : ""
+                    say(columns(["  \(build.name)", String(format: "%.2f", measurement.wall.median),
+                                 String(format: "[%.2f - %.2f]", measurement.wall.min, measurement.wall.max),
+                                 String(format: "%.0f%%", measurement.coreUse.median * 100), rate], width: 16))
+                }
+                if builds.count == 2 {
+                    say(String(format: "  this build is %.2fx as fast", results[command]![1].wall.median / results[command]![0].wall.median))
+                }
+            }
         }
     }
 }

@@ -24,11 +24,32 @@ struct Ringfence: ParsableCommand {
             return handler
         }
         do {
+            if let entry = internalEntry(CommandLine.arguments.dropFirst()) {
+                try entry()
+                Glibc.exit(0)
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// The internal commands the lab and the host start for every boot and
+    /// every fork server, run without ArgumentParser: building its command
+    /// tree reflects over every command type, which costs a host process
+    /// several milliseconds, more than its whole boot set-up (BENCHMARKS.md,
+    /// issue 10). Their arguments have one fixed form; anything else goes the
+    /// normal way, and gets the normal errors.
+    static func internalEntry(_ arguments: ArraySlice<String>) -> (() throws -> Void)? {
+        let words = Array(arguments)
+        if words.count == 5, words[0] == HostProcess.configuration.commandName, words[1] == "--config", words[3] == "--disk" {
+            return { try HostProcess.boot(config: words[2], disk: words[4]) }
+        }
+        if words == [SandboxCommand.configuration.commandName!, SandboxCommand.ForkServerProcess.configuration.commandName!] {
+            return { SandboxCommand.ForkServerProcess.serve() }
+        }
+        return nil
     }
 }
 

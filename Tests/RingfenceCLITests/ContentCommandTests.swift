@@ -6,7 +6,7 @@ import Testing
 
 /// The real `ringfence` binary, run as a child process: exit codes, signals and
 /// what it prints.
-@Suite struct ContentCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct ContentCommandTests {
     let work = Fixtures.temporaryDirectory("cli")
 
     func compileUpdate() throws -> String {

@@ -2,7 +2,7 @@ import Foundation
 import RingfenceTestSupport
 import Testing
 
-@Suite struct HostCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct HostCommandTests {
     @Test func hostRunPrintsTheOutcomeAndWritesRecords() throws {
         let work = Fixtures.temporaryDirectory("host-run")
         let result = try RingfenceBinary.run([
@@ -16,9 +16,15 @@ import Testing
         let types = try lines.map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["type"] as? String
         }
-        #expect(types.first == "attempt-started")
+        #expect(types.first == "trial-started")
         #expect(types.contains("host-crash"))
         #expect(types.contains("recovery"))
         #expect(types.last == "shutdown")
+        // No fault was asked for, so the delivery names none (the July 19 update needs none).
+        let delivery = try #require(lines.lazy.compactMap { line in
+            try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        }.first { $0["type"] as? String == "update-delivered" })
+        #expect(delivery["fault"] == nil)
+        #expect(delivery["time"] as? Double == 200)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 
 /// `ringfence sandbox run`, driven as a user drives it: the real binary, the
 /// shipped profiles, exit statuses and the `--report` document.
-@Suite struct SandboxRunCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct SandboxRunCommandTests {
     static let profiles = "\(Fixtures.root)/Sandbox/profiles"
     static var probe: String {
         URL(fileURLWithPath: RingfenceBinary.path).deletingLastPathComponent().appendingPathComponent("ringfence-probe").path

@@ -1,3 +1,4 @@
+import RingfenceTestSupport
 import Testing
 @testable import RingfenceContent
 
@@ -38,7 +39,7 @@ private func hexDigits(_ count: Int) -> String {
 
 // MARK: - Syntax
 
-@Suite struct ByteRegexSyntaxTests {
+@Suite(.timeLimit(.minutes(10))) struct ByteRegexSyntaxTests {
     @Test func literalsSearchAnywhere() {
         #expect(matches("abc", "xxabcxx"))
         #expect(!matches("abd", "xxabcxx"))
@@ -191,7 +192,7 @@ private func hexDigits(_ count: Int) -> String {
 
 // MARK: - Errors
 
-@Suite struct ByteRegexErrorTests {
+@Suite(.timeLimit(.minutes(10))) struct ByteRegexErrorTests {
     @Test(arguments: [
         ("(ab", 0, "missing ')'"),
         ("a)", 1, "unbalanced ')'"),
@@ -270,7 +271,7 @@ private func hexDigits(_ count: Int) -> String {
 
 // MARK: - Hazards
 
-@Suite struct ByteRegexHazardTests {
+@Suite(.timeLimit(.minutes(10))) struct ByteRegexHazardTests {
     @Test(arguments: [
         ("(a+)+", 0),
         (#"(\w*)*"#, 0),
@@ -321,7 +322,7 @@ private func hexDigits(_ count: Int) -> String {
 
 // MARK: - Matcher behaviour
 
-@Suite struct ByteRegexMatcherTests {
+@Suite(.timeLimit(.minutes(10))) struct ByteRegexMatcherTests {
     @Test func emptyLoopsTerminate() {
         #expect(!matches("(a*)*b", "aaaac"))
         #expect(matches("^(a*)*$", "aaaa"))

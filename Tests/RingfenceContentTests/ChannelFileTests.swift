@@ -3,7 +3,7 @@ import RingfenceTestSupport
 import Testing
 @testable import RingfenceContent
 
-@Suite struct ChannelFileTests {
+@Suite(.timeLimit(.minutes(10))) struct ChannelFileTests {
     @Test func compileParseInspectRoundTrip() throws {
         let draft = try ChannelSource.compile("\(Fixtures.content)/ipc-update-291.yaml")
         let bytes = draft.encoded()

@@ -5,7 +5,7 @@ import Testing
 
 /// The YAML sources are read strictly: every mistake names the file, the key
 /// path and the line.
-@Suite struct ChannelSourceTests {
+@Suite(.timeLimit(.minutes(10))) struct ChannelSourceTests {
     func source(_ body: String) -> String {
         let folder = Fixtures.temporaryDirectory("source")
         try? FileManager.default.copyItem(atPath: Fixtures.templates, toPath: "\(folder)/templates.yaml")

@@ -2,7 +2,7 @@ import RingfenceTestSupport
 import Testing
 @testable import RingfenceContent
 
-@Suite struct ContentValidatorTests {
+@Suite(.timeLimit(.minutes(10))) struct ContentValidatorTests {
     let definitions: TemplateDefinitions
 
     init() throws { definitions = try TemplateDefinitions.load(Fixtures.templates) }

@@ -4,7 +4,7 @@ import Testing
 
 /// Every catalog fault, fed to the safe parser, gives a typed error or a
 /// documented acceptance, never a crash.
-@Suite struct FaultInjectorTests {
+@Suite(.timeLimit(.minutes(10))) struct FaultInjectorTests {
     static let accepted: Set<Fault> = [.fieldCountMismatch, .wildcardMasked, .deepNesting, .regexBomb, .oversized, .loop,
                                        .forbiddenAction, .wildWrite]
 

@@ -3,9 +3,12 @@ import Testing
 @testable import RingfenceContent
 
 /// Thousands of seeded random mutations go through the safe parser and both
-/// validators. The property: nothing crashes, every error points inside the
-/// file, and a file either parses or has exactly one error.
-@Suite struct ParserPropertyTests {
+/// validators. The properties: nothing crashes; every parser error points
+/// inside the file; a file the parser refuses, both validators refuse, for
+/// that very error; a file the correct validator accepts, the buggy one
+/// accepts too (it checks less); and every finding names an instance and a
+/// field that the file has.
+@Suite(.timeLimit(.minutes(10))) struct ParserPropertyTests {
     @Test func randomMutationsNeverCrashTheParserOrValidator() throws {
         let sources = try ["ipc-baseline.yaml", "ipc-update-291.yaml", "process-baseline.yaml"].map(Fixtures.compiled)
         let unchecked = try sources.map { bytes -> [UInt8] in
@@ -16,26 +19,39 @@ import Testing
         // Three in four inputs carry no trailer, so that most edits reach the structural checks.
         let inputs = sources + unchecked + unchecked + unchecked
         var random = SeededGenerator(seed: 0x2024_0719)
-        var parsed = 0, refused = 0
+        var parsed = 0, rejectedByOn = 0, acceptedByOn = 0
         var reasons = Set<String>()
-        let validators = [ContentValidator(mode: .on), ContentValidator(mode: .buggy)]
+        let on = ContentValidator(mode: .on), buggy = ContentValidator(mode: .buggy)
         for _ in 0..<4_000 {
             var bytes = inputs.randomElement(using: &random)!
             mutate(&bytes, random: &random)
+            let strict = on.validate(bytes), lax = buggy.validate(bytes)
             do {
                 let file = try ChannelFile(parsing: bytes)
                 parsed += 1
                 #expect(file.instances.count == Int(file.header.instanceCount))
+                let ids = Set(file.instances.map(\.id))
+                for finding in strict.findings + lax.findings {
+                    if let instance = finding.instance { #expect(ids.contains(instance), "\(finding)") }
+                    if let field = finding.field { #expect(field >= 0 && field < Int(file.header.declaredFieldCount), "\(finding)") }
+                }
+                if strict.accepted {
+                    acceptedByOn += 1
+                    #expect(lax.accepted, "the buggy validator checks a subset of what the correct one does")
+                } else {
+                    rejectedByOn += 1
+                }
             } catch {
-                refused += 1
                 reasons.insert(error.field.split(separator: ".").last.map(String.init) ?? error.field)
                 #expect(error.offset >= 0 && error.offset <= bytes.count, "\(error)")
+                for report in [strict, lax] {
+                    #expect(report.findings.map(\.reason) == [.malformed(error)], "a refused file is rejected for the parser's reason")
+                }
             }
-            for validator in validators { _ = validator.validate(bytes) }
         }
-        #expect(parsed + refused == 4_000)
         #expect(parsed > 100, "too few mutations survive parsing to exercise the validator")
-        #expect(refused > 1_000)
+        #expect(4_000 - parsed > 1_000)
+        #expect(acceptedByOn > 50 && rejectedByOn > 10, "mutations should reach both of the validator's answers: \(acceptedByOn), \(rejectedByOn)")
         #expect(reasons.count >= 8, "mutations should reach many different checks, reached \(reasons.sorted())")
     }
 

@@ -1,7 +1,8 @@
+import RingfenceTestSupport
 import Testing
 @testable import RingfenceHost
 
-@Suite struct AgentFrameTests {
+@Suite(.timeLimit(.minutes(10))) struct AgentFrameTests {
     func decode(_ bytes: [UInt8], limit: Int = AgentFrame.maxAgentPayload) -> Result<[AgentFrame], AgentProtocolError> {
         var decoder = FrameDecoder(maxPayload: limit)
         bytes.withUnsafeBytes { decoder.append($0) }

@@ -1,10 +1,11 @@
 import Foundation
 import FoundationXML
 import RingfenceHost
+import RingfenceTestSupport
 import Testing
 @testable import RingfenceLab
 
-@Suite struct ReportTests {
+@Suite(.timeLimit(.minutes(10))) struct ReportTests {
     static func sample(failed: Bool = false) -> RunReport {
         let failure = ScenarioReport.Failure(kind: "crash", signal: "SIGSEGV", syscall: nil, update: 1)
         let agent = ScenarioReport.Agent(name: "sensor", isolation: "user", interpreter: "unsafe", failures: [failure], restarts: 1, rollbacks: 1,
@@ -16,7 +17,7 @@ import Testing
             name: "a<b>&c", seed: 291, passed: !failed, outcome: "isolated",
             host: .init(survived: true, crashes: 0, boots: 1, bugcheck: nil, recovered: false, bootLoop: 0, downtimeSeconds: 0, recoveries: []),
             agents: [agent], expectations: checks, file: "x.yaml", description: "d", updates: [], signatures: [SignatureCount(signature: "s", count: 2)],
-            records: "r.jsonl", bundle: failed ? "/tmp/bundle" : nil, wallSeconds: 1.5,
+            records: "r.jsonl", bundle: failed ? "/tmp/bundle" : nil, bundleError: nil, wall: .init(seconds: 1.5),
             timeline: [.init(time: 10, boot: 1, type: "agent-failure", label: "crash")], error: nil, sandboxSetupFailed: false)
         return RunReport(scenarios: [scenario, scenario])
     }

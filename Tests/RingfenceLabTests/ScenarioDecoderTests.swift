@@ -1,12 +1,13 @@
 import Foundation
 import RingfenceContent
+import RingfenceHost
 import RingfenceSystem
 import RingfenceTestSupport
 import Testing
 @testable import RingfenceLab
 
 /// Every error of the strict decoder names the file, the key path and the line.
-@Suite struct ScenarioDecoderTests {
+@Suite(.timeLimit(.minutes(10))) struct ScenarioDecoderTests {
     static var valid: String { template.replacingOccurrences(of: "content/", with: "\(Fixtures.content)/") }
 
     static let template = """
@@ -55,15 +56,17 @@ import Testing
     @Test func aValidScenarioDecodes() throws {
         let scenario = try decode(Self.valid).get()
         #expect(scenario.seed == 7)
-        #expect(scenario.duration == 0.3)
-        #expect(scenario.eventRate == 1000)
-        #expect(scenario.mix == ["ipc": 1])
+        #expect(scenario.host.duration == .milliseconds(300))
+        #expect(scenario.host.events.rate == 1000)
+        #expect(scenario.host.events.mix == ["ipc": 1])
         #expect(scenario.boot.recovery == .safeMode)
-        #expect(scenario.agents[0].memoryBytes == 128 << 20)
-        #expect(scenario.agents[0].heartbeatSeconds == 0.1)
-        #expect(scenario.agents[0].verdictDeadlineSeconds == 0.05)
+        #expect(scenario.agents[0].limits.memory == 128 << 20)
+        #expect(scenario.agents[0].limits.cpu == 2)
+        #expect(scenario.agents[0].limits.heartbeat == .milliseconds(100))
+        #expect(scenario.agents[0].limits.verdictDeadline == .milliseconds(50))
+        #expect(scenario.agents[0].limits.verdictCpu == 2, "the default")
         #expect(scenario.agents[0].profile.hasSuffix("/Sandbox/profiles/agent.json"))  // beside the scenario's folder: the default
-        #expect(scenario.updates[0].at == 0.1)
+        #expect(scenario.updates[0].at == .milliseconds(100))
         #expect(scenario.updates[0].fault == nil)
         #expect(scenario.baseline[0].hasSuffix("Scenarios/content/ipc-baseline.yaml"))
         #expect(scenario.expect.outcome == .isolated)
@@ -102,13 +105,20 @@ import Testing
         let duration = try error(try replacing("duration: 300ms", with: "duration: soon"))
         #expect(duration.path == "host.duration")
         #expect(duration.message.contains("write it like 500us, 200ms, 2s, 78m or 1h"))
-        let negative = try error(try replacing("  - at: 100ms", with: "  - at: 2h"))
-        #expect(negative.path == "updates[0].at")
-        #expect(negative.message.contains("out of range"))
+        let tooLong = try error(try replacing("  - at: 100ms", with: "  - at: 8d"))
+        #expect(tooLong.path == "updates[0].at")
+        #expect(tooLong.message.contains("write it like"))
+        let tooFar = try error(try replacing("  - at: 100ms", with: "  - at: 200h"))
+        #expect(tooFar.message == "200h is out of range (0s ... 168h)")
+        // Hours are fine: the July 19 window is 78 minutes.
+        #expect(try decode(try replacing("  - at: 100ms", with: "  - at: 78m")).get().updates[0].at == .minutes(78))
         let size = try error(try replacing("memory: 128MiB", with: "memory: lots"))
         #expect(size.path == "agents[0].limits.memory")
         #expect(size.message.contains("write it like 256MiB"))
         #expect(DurationText.parse("78m") == 78.0 * 60)
+        #expect(SimulatedTime(text: "1.5s") == .milliseconds(1500))
+        #expect(SimulatedTime.minutes(78).description == "78m")
+        #expect(SimulatedTime.milliseconds(1500).description == "1500ms")
         #expect(ByteSize.parse("256MiB") == 256 << 20)
     }
 

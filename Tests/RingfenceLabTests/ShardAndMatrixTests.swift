@@ -1,7 +1,8 @@
+import RingfenceTestSupport
 import Testing
 @testable import RingfenceLab
 
-@Suite struct ShardAndMatrixTests {
+@Suite(.timeLimit(.minutes(10))) struct ShardAndMatrixTests {
     @Test(arguments: [1, 2, 3, 5])
     func shardsPartitionTheSuiteExactly(_ count: Int) {
         let names = (0..<200).map { "scenario-\($0)" } + ["july19-kernel", "july19-user", "two-vendor"]
@@ -29,5 +30,16 @@ import Testing
         #expect(reading.contains("isolation=user → isolated"))
         #expect(reading.contains("interpreter=resilient → handled"))
         #expect(reading.contains("Not enough on their own: interpreter=checked → boot-loop."))
+    }
+
+    @Test func aCombinationThatCouldNotRunIsLeftOutNotReadAsTheWorst() {
+        func row(_ values: [String], _ outcome: String) -> MatrixReport.Row {
+            MatrixReport.Row(values: values, outcome: outcome, hostCrashes: 0, boots: 1, restarts: 0, missed: 0)
+        }
+        let rows = [row(["kernel"], "error"), row(["user"], "isolated")]
+        let reading = MatrixRunner.reading(keys: ["isolation"], rows: rows, base: ["kernel"])
+        #expect(reading == "Worst: isolated with isolation=user: the host survives every combination. 1 combination(s) could not run and are left out.")
+        #expect(MatrixRunner.reading(keys: ["isolation"], rows: [row(["kernel"], "error")], base: ["kernel"])
+            == "Nothing ran. 1 combination(s) could not run and are left out.")
     }
 }

@@ -1,12 +1,13 @@
 import Glibc
 import RingfenceSystem
+import RingfenceTestSupport
 import Testing
 @testable import RingfenceSandbox
 
 /// One test per probe of the escape corpus, under agent.json through the fork
 /// server, with both violation paths. Each asserts the typed result the parent
 /// saw (kind, syscall name or limit), never the child's own words.
-@Suite(.serialized) struct EscapeProbeTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct EscapeProbeTests {
     /// What each probe must end in under agent.json: the syscall named by the
     /// kernel or the reporter, or the limit or errno that stopped it.
     static let expected: [EscapeProbe: Termination] = [

@@ -1,7 +1,8 @@
+import RingfenceTestSupport
 import Testing
 @testable import RingfenceSandbox
 
-@Suite struct JSONReaderTests {
+@Suite(.timeLimit(.minutes(10))) struct JSONReaderTests {
     static func parse(_ text: String) throws(JSONReader.SyntaxError) -> JSONValue { try JSONReader.parse(Array(text.utf8)) }
 
     @Test func readsNestedDocumentsAndExactNumbers() throws {

@@ -1,11 +1,12 @@
 import Glibc
 import RingfenceSystem
+import RingfenceTestSupport
 import Testing
 @testable import RingfenceSandbox
 
 /// The real-world profile from ../shared/fixtures: compiled for this
 /// architecture with no capabilities, its rules answer as podman's would.
-@Suite(.serialized, .enabled(if: SandboxFixtures.podmanProfile != nil, "../shared/fixtures/seccomp/podman-default.json is not present"))
+@Suite(.serialized, .timeLimit(.minutes(10)), .enabled(if: SandboxFixtures.podmanProfile != nil, "../shared/fixtures/seccomp/podman-default.json is not present"))
 struct PodmanProfileTests {
     @Test func answersAsPodmanWould() throws {
         let forkServer = try SandboxFixtures.forkServer()

@@ -5,7 +5,7 @@ import RingfenceTestSupport
 import Testing
 @testable import RingfenceSandbox
 
-@Suite(.serialized) struct SandboxLaunchTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct SandboxLaunchTests {
     // MARK: - Crashes keep their own signal
 
     /// The backtracer pitfall: the Swift runtime's inherited crash handlers

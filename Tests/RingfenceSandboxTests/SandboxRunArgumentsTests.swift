@@ -1,7 +1,8 @@
+import RingfenceTestSupport
 import Testing
 @testable import RingfenceSandbox
 
-@Suite struct SandboxRunArgumentsTests {
+@Suite(.timeLimit(.minutes(10))) struct SandboxRunArgumentsTests {
     @Test func optionsThenTheCommand() throws {
         let parsed = try SandboxRunArguments.parse([
             "--memory=256MiB", "--cpu", "2", "--keep-fd", "7", "--keep-fd=9", "--log", "--namespaces", "pid,net",

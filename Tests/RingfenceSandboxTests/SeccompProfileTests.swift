@@ -1,9 +1,10 @@
 import Foundation
+import RingfenceSystem
 import RingfenceTestSupport
 import Testing
 @testable import RingfenceSandbox
 
-@Suite struct SeccompProfileTests {
+@Suite(.timeLimit(.minutes(10))) struct SeccompProfileTests {
     @Test(arguments: ViolationHandling.allCases)
     func shippedProfilesCompile(_ handling: ViolationHandling) throws {
         for name in ["agent.json", "permissive-log.json", "exec-startup.json"] {
@@ -50,14 +51,34 @@ import Testing
         }
     }
 
-    @Test func argumentComparisonsAndTheirGrouping() throws {
-        // Two comparisons on one argument become two rules (ORed), as runc does.
-        let profile = SeccompProfile(defaultAction: "SCMP_ACT_KILL", syscalls: [
-            .init(names: ["personality"], action: "SCMP_ACT_ALLOW",
-                  args: [.init(index: 0, value: 0, op: "SCMP_CMP_EQ"), .init(index: 0, value: 8, op: "SCMP_CMP_EQ")]),
-            .init(names: ["openat"], action: "SCMP_ACT_ALLOW", args: [.init(index: 2, value: 3, valueTwo: 0, op: "SCMP_CMP_MASKED_EQ")]),
-        ])
-        #expect(try PolicyCompiler(profile: profile, source: "p.json").compile(handling: .notify).instructionCount > 0)
+    /// Two comparisons on one argument become two rules, ORed, as runc does:
+    /// the probe's personality(ADDR_NO_RANDOMIZE) passes when either
+    /// comparison allows it, in a real child under the compiled filter.
+    @Test func twoComparisonsOnOneArgumentAreORed() throws {
+        let agent = try SandboxFixtures.policy().profile
+        func allowingPersonality(_ values: [UInt64]) -> PolicyCompiler {
+            var profile = agent
+            profile.syscalls = (profile.syscalls ?? []) + [.init(names: ["personality"], action: "SCMP_ACT_ALLOW",
+                                                                 args: values.map { .init(index: 0, value: $0, op: "SCMP_CMP_EQ") })]
+            return PolicyCompiler(profile: profile, source: "grouping.json")
+        }
+        let forkServer = try SandboxFixtures.forkServer()
+        func personality(under policy: PolicyCompiler) throws -> Termination {
+            var spec = try SandboxFixtures.spec()
+            spec.policy = policy
+            return try forkServer.launch(spec, entry: "probe", arguments: [Int64(EscapeProbe.personality.rawValue), 0])
+                .wait(until: monotonicSeconds() + 10)
+        }
+        let addressNoRandomize: UInt64 = 0x0040000
+        // Allowed by the second comparison alone: ORed. ANDed, nothing could ever pass both.
+        #expect(try personality(under: allowingPersonality([0, addressNoRandomize])) == .exited(100))
+        #expect(try personality(under: allowingPersonality([addressNoRandomize])) == .exited(100))
+        // Allowed by neither: a violation, named.
+        guard case .policyViolation(let violation) = try personality(under: allowingPersonality([0, 8])) else {
+            Issue.record("personality(ADDR_NO_RANDOMIZE) ran with only 0 and 8 allowed")
+            return
+        }
+        #expect(violation.syscall == "personality")
     }
 
     @Test(.enabled(if: SandboxFixtures.podmanProfile != nil, "../shared/fixtures/seccomp/podman-default.json is not present"))

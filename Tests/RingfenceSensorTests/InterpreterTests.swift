@@ -5,7 +5,7 @@ import RingfenceTestSupport
 import Testing
 @testable import RingfenceSensor
 
-@Suite struct InterpreterTests {
+@Suite(.timeLimit(.minutes(10))) struct InterpreterTests {
     // MARK: - The July 19 update, one interpreter at a time
 
     @Test func unsafeInterpreterDiesWithSIGSEGV() async {

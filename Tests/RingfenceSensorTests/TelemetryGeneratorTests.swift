@@ -1,8 +1,9 @@
 import RingfenceContent
+import RingfenceTestSupport
 import Testing
 @testable import RingfenceSensor
 
-@Suite struct TelemetryGeneratorTests {
+@Suite(.timeLimit(.minutes(10))) struct TelemetryGeneratorTests {
     @Test func sameSeedSameBytes() {
         var first = TelemetryGenerator(seed: 291)
         var second = TelemetryGenerator(seed: 291)

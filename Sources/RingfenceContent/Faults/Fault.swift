@@ -2,7 +2,7 @@
 ///
 /// Each fault is a deterministic function of a valid channel file, its options
 /// and a seed, so any trial can be replayed byte for byte.
-public enum Fault: String, Sendable, CaseIterable, CustomStringConvertible {
+public enum Fault: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case fieldCountMismatch = "field-count-mismatch"
     case wildcardMasked = "wildcard-masked"
     case truncated

@@ -90,7 +90,7 @@ final class AgentLoop {
         var evaluated = 0
         while evaluated < layout.maxEvents, let event = try? reader.next() {
             let verdict = interpreter.evaluate(event)
-            verdicts[evaluated] = verdict.blocks ? VerdictByte.block : verdict.detected ? VerdictByte.alert : VerdictByte.allow
+            verdicts[evaluated] = verdict.byte
             evaluated += 1
         }
         // The agent's own integrity check: state next to the capture buffer is intact, or this process is done.

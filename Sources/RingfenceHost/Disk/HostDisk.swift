@@ -7,7 +7,8 @@ import RingfenceSystem
 /// is why a faulty update is read again at every boot; updates are staged in
 /// `incoming/` before they are installed; the supervisor's quarantine list is
 /// in `quarantine.txt`; `boot.txt` is the boot record: the last boot's number
-/// and whether it got to a clean shutdown.
+/// and whether it got to a clean shutdown; `crash.dump` is the page the lab
+/// reads after a crash (``CrashDump``).
 public struct HostDisk: Sendable {
     public let root: String
 
@@ -17,18 +18,28 @@ public struct HostDisk: Sendable {
     public var incomingFolder: String { "\(root)/incoming" }
     public var quarantineFile: String { "\(root)/quarantine.txt" }
     public var bootRecordFile: String { "\(root)/boot.txt" }
+    /// The host's crash dump (``CrashDump``).
+    public var crashDumpFile: String { "\(root)/crash.dump" }
 
-    /// Writes the boot record: `boot N MODE PHASE`, e.g. `boot 3 normal running`.
-    public func recordBoot(_ number: Int, mode: String, phase: String) {
-        try? AtomicFile.write("boot \(number) \(mode) \(phase)\n", to: bootRecordFile)
+    /// How far a boot got, as its record on the disk says.
+    public enum BootPhase: String, Sendable {
+        /// It came up and has not shut down: if this is still the record at the next boot, it crashed.
+        case running
+        case shutdown
     }
 
-    /// The last boot record, if any: (boot number, mode, phase).
-    public func lastBoot() -> (number: Int, mode: String, phase: String)? {
+    /// Writes the boot record: `boot N MODE PHASE`, e.g. `boot 3 normal running`.
+    public func recordBoot(_ number: Int, mode: BootMode, phase: BootPhase) {
+        try? AtomicFile.write("boot \(number) \(mode.rawValue) \(phase.rawValue)\n", to: bootRecordFile)
+    }
+
+    /// The last boot record, if there is one that reads.
+    public func lastBoot() -> (number: Int, mode: BootMode, phase: BootPhase)? {
         guard let text = try? String(contentsOfFile: bootRecordFile, encoding: .utf8) else { return nil }
         let words = text.split(whereSeparator: \.isWhitespace)
-        guard words.count == 4, words[0] == "boot", let number = Int(words[1]) else { return nil }
-        return (number, String(words[2]), String(words[3]))
+        guard words.count == 4, words[0] == "boot", let number = Int(words[1]), let mode = BootMode(rawValue: String(words[2])),
+              let phase = BootPhase(rawValue: String(words[3])) else { return nil }
+        return (number, mode, phase)
     }
 
     public func prepare() throws {

@@ -1,4 +1,5 @@
 import RingfenceSandbox
+import RingfenceSensor
 
 /// The shared event ring between the host and one user-mode agent: a memfd
 /// split into slots. The host copies a batch of encoded events into a free
@@ -31,4 +32,9 @@ public enum VerdictByte {
     public static let allow: UInt8 = 0
     public static let alert: UInt8 = 1
     public static let block: UInt8 = 2
+}
+
+extension Verdict {
+    /// This verdict as the byte an agent writes back for the event.
+    public var byte: UInt8 { blocks ? VerdictByte.block : detected ? VerdictByte.alert : VerdictByte.allow }
 }

@@ -6,58 +6,45 @@ import RingfenceSensor
 import RingfenceSystem
 
 /// The host's side of one running user-mode agent: its sandboxed process, the
-/// two pipes, the shared event ring, and the deadlines.
+/// two pipes, the shared event ring, and the real-time watch over it.
 ///
-/// Everything that comes back from the agent is bounded: frames are capped
-/// (``AgentFrame/maxAgentPayload``), each service reads at most 64 KiB, writes
-/// never block (a full pipe is a deadline, not a stall). A missed heartbeat
-/// (three intervals) or verdict deadline kills the agent as hung; garbage or
-/// an oversized frame kills it as a protocol error.
-final class UserModeAgent {
-    /// A batch the agent has not answered yet.
-    struct Batch {
-        let slot: Int
-        let events: Int
-        let malicious: [Bool]
-        let sentAt: Double
-    }
-
-    enum Event {
-        case verdicts(processed: Int, detected: Int, malicious: Int)
-        case loaded(channel: UInt32, instances: Int, disabled: Int)
-        case loadFailed(reason: String)
-        case healthy
-        /// The process has ended; in-flight batches are returned for accounting.
-        case ended(AgentFailure, lostEvents: Int, lostMalicious: Int)
-    }
+/// Everything that comes back from the agent is bounded input: frames are
+/// capped (``AgentFrame/maxAgentPayload``), reads are chunked, writes never
+/// block (a full pipe waits for the agent, under the same liveness watch).
+/// Garbage or an oversized frame kills the agent as a protocol error; a
+/// spinning or blocked agent is killed as hung (``AgentLiveness``). When the
+/// process ends, every frame it wrote is read before its end is handled, so
+/// nothing it said is lost.
+final class UserModeAgent: AgentConnection {
+    /// How often the watch looks at a busy agent's CPU time and state.
+    static let checkInterval: Int32 = 20
+    static let maxPending = 128 << 20
 
     let configuration: AgentConfiguration
     let process: SandboxedProcess
     let ring: SharedMemory
     let layout: EventRingLayout
+    private let cpuClock: ProcessCPUClock
+    private var liveness: AgentLiveness
     private var toAgent: Int32
     private var fromAgent: Int32
     private var decoder = FrameDecoder(maxPayload: AgentFrame.maxAgentPayload)
-    private var freeSlots: [Int]
-    private var inFlight: [UInt32: Batch] = [:]
-    private var nextBatch: UInt32 = 1
     private var pending: [UInt8] = []
-    private var pendingSince: Double?
-    private var lastHeard: Double
-    private var killReason: AgentFailure.Kind?
-    private var ended = false
-    static let maxPending = 128 << 20
+    private var outstanding: (id: UInt32, events: Int)?
+    private var nextBatch: UInt32 = 1
+    private var loads: [ChannelLoad] = []
+    private var killedFor: (kind: AgentFailure.Kind, detail: String?)?
 
     init(configuration: AgentConfiguration, process: SandboxedProcess, ring: SharedMemory, layout: EventRingLayout,
-         toAgent: Int32, fromAgent: Int32, now: Double) {
+         cpuClock: ProcessCPUClock, toAgent: Int32, fromAgent: Int32) {
         self.configuration = configuration
         self.process = process
         self.ring = ring
         self.layout = layout
         self.toAgent = toAgent
         self.fromAgent = fromAgent
-        self.freeSlots = Array((0..<layout.slots).reversed())
-        self.lastHeard = now
+        self.cpuClock = cpuClock
+        liveness = AgentLiveness(limits: configuration.limits, cpu: cpuClock.seconds ?? 0)
     }
 
     deinit {
@@ -65,191 +52,165 @@ final class UserModeAgent {
         if fromAgent >= 0 { close(fromAgent) }
     }
 
-    /// Launches an agent through the fork server and gives it its settings and content.
-    static func launch(_ configuration: AgentConfiguration, policy: PolicyCompiler, forkServer: ForkServer, devNull: Int32,
-                       content: [ContentUpdate], layout: EventRingLayout, now: Double) throws -> UserModeAgent {
-        var hostToAgent: [Int32] = [-1, -1], agentToHost: [Int32] = [-1, -1]
-        guard rf_pipe_cloexec(&hostToAgent) == 0 else { throw SandboxSetupError(stage: .fileDescriptors, errno: errno) }
-        guard rf_pipe_cloexec(&agentToHost) == 0 else {
-            hostToAgent.forEach { close($0) }
-            throw SandboxSetupError(stage: .fileDescriptors, errno: errno)
-        }
-        let ring = try SharedMemory(name: "ringfence-\(configuration.name)", size: layout.totalSize)
-        let spec = SandboxSpec(
-            policy: policy, handling: configuration.violations,
-            limits: SandboxLimits(addressSpace: configuration.memoryBytes, cpuSeconds: configuration.cpuSeconds, openFiles: 64, processes: 4),
-            descriptors: [DescriptorMapping(devNull, as: 0), DescriptorMapping(devNull, as: 1), DescriptorMapping(devNull, as: 2),
-                          DescriptorMapping(hostToAgent[0], as: AgentMain.input), DescriptorMapping(agentToHost[1], as: AgentMain.output),
-                          DescriptorMapping(ring.fd, as: AgentMain.ring)],
-            reportTarget: AgentMain.report)
-        let process: SandboxedProcess
-        do {
-            process = try forkServer.launch(spec, entry: configuration.entry)
-        } catch {
-            (hostToAgent + agentToHost).forEach { close($0) }
-            throw error
-        }
-        close(hostToAgent[0])
-        close(agentToHost[1])
-        for fd in [hostToAgent[1], agentToHost[0]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        let agent = UserModeAgent(configuration: configuration, process: process, ring: ring, layout: layout,
-                                  toAgent: hostToAgent[1], fromAgent: agentToHost[0], now: now)
-        let settings = AgentSettingsWire(interpreter: configuration.interpreter,
-                                         heartbeatMilliseconds: UInt32(max(1, configuration.heartbeatSeconds * 1000)),
-                                         layout: layout, sensor: configuration.sensor)
-        agent.send(AgentFrame(.configure, payload: settings.encoded), now: now)
-        for update in content { agent.deliver(update, now: now) }
-        return agent
-    }
-
     // MARK: - Sending
 
-    func deliver(_ content: ContentUpdate, now: Double) {
-        send(AgentFrame(.content, value: content.channel, payload: content.bytes), now: now)
+    func deliver(_ content: ContentUpdate) {
+        send(AgentFrame(.content, value: content.channel, payload: content.bytes))
     }
 
-    /// Puts a batch in a free slot of the ring and tells the agent. False when
-    /// every slot is still in flight (the agent is behind): the caller counts
-    /// the events as missed or blocked.
-    func send(_ batch: EventBatch, malicious: [Bool], now: Double) -> Bool {
-        guard !ended, batch.bytes.count <= layout.eventBytes, batch.count <= layout.maxEvents, let slot = freeSlots.popLast() else { return false }
-        batch.bytes.withUnsafeBytes { (ring.base + layout.eventArea(slot)).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+    func configure(_ settings: AgentSettingsWire) { send(AgentFrame(.configure, payload: settings.encoded)) }
+
+    /// Copies the batch into the ring's first slot (one batch is in flight at
+    /// a time) and tells the agent.
+    func dispatch(_ batch: EventBatch) {
+        precondition(outstanding == nil && batch.bytes.count <= layout.eventBytes && batch.count <= layout.maxEvents,
+                     "one batch at a time, cut to fit a slot (EventPump)")
+        batch.bytes.withUnsafeBytes { raw in
+            if let base = raw.baseAddress { (ring.base + layout.eventArea(0)).copyMemory(from: base, byteCount: raw.count) }
+        }
         let id = nextBatch
         nextBatch &+= 1
-        inFlight[id] = Batch(slot: slot, events: batch.count, malicious: malicious, sentAt: now)
-        send(AgentFrame(.events, value: id, payload: AgentFrame.words([UInt32(slot), UInt32(batch.bytes.count)])), now: now)
-        return true
+        outstanding = (id, batch.count)
+        send(AgentFrame(.events, value: id, payload: AgentFrame.words([0, UInt32(batch.bytes.count)])))
     }
 
-    func shutdown(now: Double) { send(AgentFrame(.shutdown), now: now) }
+    func shutdown() { send(AgentFrame(.shutdown)) }
 
-    /// Events sent and not yet answered.
-    var eventsInFlight: Int { inFlight.values.reduce(0) { $0 + $1.events } }
-
-    private func send(_ frame: AgentFrame, now: Double) {
-        guard !ended else { return }
+    private func send(_ frame: AgentFrame) {
+        guard toAgent >= 0 else { return }
         pending += frame.encoded
-        if pending.count > Self.maxPending { kill(.hang); return }
-        flush(now: now)
+        if pending.count > Self.maxPending { kill(.hang, "stopped reading its channel") }
+        flush()
     }
 
-    private func flush(now: Double) {
-        while !pending.isEmpty {
+    private func flush() {
+        while !pending.isEmpty && toAgent >= 0 {
             let written = pending.withUnsafeBytes { write(toAgent, $0.baseAddress, $0.count) }
             if written > 0 {
                 pending.removeFirst(written)
+            } else if written < 0 && errno == EINTR {
                 continue
-            }
-            if written < 0 && errno == EINTR { continue }
-            if written < 0 && errno == EAGAIN {
-                if pendingSince == nil { pendingSince = now }
+            } else if written < 0 && errno == EAGAIN {
                 return
+            } else {
+                // EPIPE: the agent closed its end. Nothing more can reach it; its liveness watch decides.
+                close(toAgent)
+                toAgent = -1
+                pending.removeAll()
             }
-            return  // EPIPE: the agent is gone; its pidfd will say how
         }
-        pendingSince = nil
     }
 
-    // MARK: - Watching
+    // MARK: - Waiting
 
-    /// Descriptors to poll, with the events of interest.
-    var pollRequests: [pollfd] {
-        guard !ended else { return [] }
-        var fds = process.watchedDescriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        if fromAgent >= 0 { fds.append(pollfd(fd: fromAgent, events: Int16(POLLIN), revents: 0)) }
-        if !pending.isEmpty && toAgent >= 0 { fds.append(pollfd(fd: toAgent, events: Int16(POLLOUT), revents: 0)) }
-        return fds
-    }
-
-    /// Handles readiness of one of ``pollRequests``.
-    func service(_ fd: Int32, events: Int16, now: Double) -> [Event] {
-        guard !ended else { return [] }
-        if fd == toAgent {
-            flush(now: now)
-            return []
+    func awaitReply() -> AgentReply {
+        var lastWatch = monotonicSeconds()
+        while true {
+            if let outcome = decodeFrames() { return reply(outcome) }
+            if let termination = process.termination { return reply(.ended(failure(termination))) }
+            var fds = process.watchedDescriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            if fromAgent >= 0 { fds.append(pollfd(fd: fromAgent, events: Int16(POLLIN), revents: 0)) }
+            if !pending.isEmpty && toAgent >= 0 { fds.append(pollfd(fd: toAgent, events: Int16(POLLOUT), revents: 0)) }
+            let ready = poll(&fds, nfds_t(fds.count), Self.checkInterval)
+            // An agent that floods the pipe keeps poll busy: the watch runs on a timer, not only when all is quiet.
+            if ready == 0 || monotonicSeconds() - lastWatch >= Double(Self.checkInterval) / 1000 {
+                watch()
+                lastWatch = monotonicSeconds()
+            }
+            guard ready > 0 else { continue }
+            // The pipe before the pidfd: frames an agent wrote just before it died are its last words.
+            for entry in fds where entry.fd == fromAgent && entry.revents != 0 { receive() }
+            for entry in fds where entry.fd == toAgent && entry.revents != 0 { flush() }
+            for entry in fds where entry.revents != 0 && entry.fd != fromAgent && entry.fd != toAgent {
+                if entry.fd == process.pidfd { drain() }
+                process.service(entry.fd, events: entry.revents)
+            }
         }
-        if fd == fromAgent { return receive(now: now) }
-        process.service(fd, events: events)
-        return finishIfEnded()
     }
 
-    private func receive(now: Double) -> [Event] {
+    private func reply(_ outcome: AgentReply.Outcome) -> AgentReply {
+        defer { loads.removeAll() }
+        return AgentReply(loads: loads, outcome: outcome)
+    }
+
+    /// One look at a busy agent.
+    private func watch() {
+        guard killedFor == nil, outstanding != nil, process.termination == nil else { return }
+        let verdict = liveness.check(cpu: cpuClock.seconds, state: SchedulerState(pid: process.pid), wall: monotonicSeconds(),
+                                     hostWaitingToWrite: !pending.isEmpty && toAgent >= 0)
+        if verdict != .working { kill(.hang, liveness.detail(verdict)) }
+    }
+
+    private func receive() {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let count = buffer.withUnsafeMutableBytes { read(fromAgent, $0.baseAddress, $0.count) }
-        if count == 0 {
-            // The agent closed its end: it is exiting or has closed its fds. Its pidfd will tell.
+        if count > 0 {
+            buffer.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
+            // The agent closed its end: it is exiting, or it closed its descriptors. Its pidfd or its liveness will tell.
             close(fromAgent)
             fromAgent = -1
-            return []
         }
-        guard count > 0 else { return [] }
-        buffer.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-        var events: [Event] = []
-        do {
-            while let frame = try decoder.next() { events += handle(frame, now: now) }
-        } catch {
-            kill(.protocolError)
-        }
-        return events
     }
 
-    private func handle(_ frame: AgentFrame, now: Double) -> [Event] {
+    /// Reads everything left in the pipe (the process has ended).
+    private func drain() {
+        var budget = 64
+        while fromAgent >= 0 && budget > 0 {
+            receive()
+            budget -= 1
+        }
+    }
+
+    /// Handles every complete frame; the batch's answer, if it came.
+    private func decodeFrames() -> AgentReply.Outcome? {
+        do {
+            while let frame = try decoder.next() {
+                if let outcome = handle(frame) { return outcome }
+            }
+        } catch {
+            kill(.protocolError, error.description)
+        }
+        return nil
+    }
+
+    private func handle(_ frame: AgentFrame) -> AgentReply.Outcome? {
         switch frame.kind {
         case .heartbeat:
-            lastHeard = now
-            return [.healthy]
+            return nil
         case .verdicts:
-            guard let batch = inFlight.removeValue(forKey: frame.value), Int(frame.word(0)) == batch.slot,
-                  Int(frame.word(1)) <= batch.events else {
-                kill(.protocolError)
-                return []
+            guard let batch = outstanding, frame.value == batch.id, frame.word(0) == 0, Int(frame.word(1)) <= batch.events else {
+                kill(.protocolError, "verdicts for a batch it was not given")
+                return nil
             }
-            lastHeard = now
-            let verdicts = UnsafeBufferPointer(start: (ring.base + layout.verdictArea(batch.slot)).assumingMemoryBound(to: UInt8.self),
-                                               count: batch.events)
-            let processed = Int(frame.word(1))
-            var detected = 0
-            for index in 0..<processed where batch.malicious[index] && verdicts[index] != VerdictByte.allow { detected += 1 }
-            freeSlots.append(batch.slot)
-            // Events the agent skipped (a malformed batch) were not scanned.
-            return [.verdicts(processed: processed, detected: detected, malicious: batch.malicious.filter { $0 }.count), .healthy]
+            outstanding = nil
+            liveness.answered(cpu: cpuClock.seconds ?? 0)
+            let verdicts = UnsafeBufferPointer(start: (ring.base + layout.verdictArea(0)).assumingMemoryBound(to: UInt8.self),
+                                               count: Int(frame.word(1)))
+            return .answered(verdicts: Array(verdicts))
         case .loaded:
-            lastHeard = now
-            return [.loaded(channel: frame.value, instances: Int(frame.word(0)), disabled: Int(frame.word(1)))]
+            loads.append(.loaded(channel: frame.value, instances: Int(frame.word(0)), disabled: Int(frame.word(1)), detail: nil))
+            return nil
         case .loadFailed:
-            lastHeard = now
-            return [.loadFailed(reason: String(decoding: frame.payload, as: UTF8.self))]
+            loads.append(.refused(reason: String(decoding: frame.payload.prefix(512), as: UTF8.self)))
+            return nil
         default:
-            kill(.protocolError)  // only the host sends the other kinds
-            return []
+            kill(.protocolError, "sent a frame only the host may send")
+            return nil
         }
     }
 
-    /// Kills a hung agent: a missed heartbeat (three intervals), a verdict
-    /// not back in time, or a write that has not drained in time.
-    func checkDeadlines(now: Double) {
-        guard !ended, killReason == nil else { return }
-        let deadline = configuration.verdictDeadlineSeconds
-        if now - lastHeard > configuration.heartbeatSeconds * 3
-            || inFlight.values.contains(where: { now - $0.sentAt > deadline })
-            || pendingSince.map({ now - $0 > deadline }) == true {
-            kill(.hang)
-        }
-    }
-
-    /// Kills the agent for `reason`; its pidfd then reports the end.
-    func kill(_ reason: AgentFailure.Kind) {
-        guard killReason == nil, !ended else { return }
-        killReason = reason
+    /// Kills the agent; its pidfd then reports the end, and `reason` says why it was killed.
+    private func kill(_ reason: AgentFailure.Kind, _ detail: String?) {
+        guard killedFor == nil, process.termination == nil else { return }
+        killedFor = (reason, detail)
         process.kill(deadline: reason == .hang)
     }
 
-    private func finishIfEnded() -> [Event] {
-        guard let termination = process.termination else { return [] }
-        ended = true
-        let lost = inFlight.values.reduce(0) { $0 + $1.events }
-        let lostMalicious = inFlight.values.reduce(0) { $0 + $1.malicious.filter { $0 }.count }
-        inFlight.removeAll()
-        return [.ended(AgentFailure(termination, killedFor: killReason), lostEvents: lost, lostMalicious: lostMalicious)]
+    private func failure(_ termination: Termination) -> AgentFailure {
+        var failure = AgentFailure(termination, killedFor: killedFor?.kind)
+        if case .timedOut = termination { failure.detail = killedFor?.detail }
+        if case .killedBySupervisor = termination { failure.detail = killedFor?.detail }
+        return failure
     }
 }

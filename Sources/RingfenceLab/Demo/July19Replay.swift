@@ -48,14 +48,14 @@ public struct July19Replay {
             row("", { $0 === kernel ? "sensor in kernel mode" : "sensor in user mode" }),
             row("outcome", { $0.outcome.rawValue }),
             row("host crashes", { "\($0.hostCrashes)" }),
-            row("boots", { "\($0.boots)" + ($0.recoveries.isEmpty ? "" : " (+ \($0.recoveries.joined(separator: ", ")))") }),
+            row("boots", { "\($0.boots)" + ($0.recoveries.isEmpty ? "" : " (+ \($0.recoveries.map(\.rawValue).joined(separator: ", ")))") }),
             row("bugcheck", { $0.bugcheck?.rawValue ?? "-" }),
-            row("agent failures", { $0.agents[0].failures.first.map { "\($0.kind.rawValue) \($0.signal ?? "")" } ?? "-" }),
-            row("agent restarts", { "\(agent($0).restarts)" }),
-            row("update quarantined", { agent($0).quarantined.isEmpty ? "no" : "yes, rolled back" }),
+            row("agent failures", { $0.agents[0].failures.first.map { "\($0.kind.rawValue) \($0.signal?.name ?? "")" } ?? "-" }),
+            row("agent restarts", { "\($0.agents[0].restarts)" }),
+            row("update quarantined", { $0.agents[0].quarantined.isEmpty ? "no" : "yes, rolled back" }),
             row("events scanned / missed", { "\(agent($0).processed) / \(agent($0).missed)" }),
             row("malicious detected", { "\(agent($0).detected) of \(agent($0).malicious)" }),
-            row("simulated downtime", { String(format: "%.0f s", $0.downtimeSeconds) }),
+            row("simulated downtime", { "\($0.downtime)" }),
         ]
     }
 }

@@ -28,14 +28,14 @@ struct JUnitReport {
         let e = Self.escape
         let tests = report.scenarios.reduce(0) { $0 + $1.expectations.count }
         let failures = report.scenarios.reduce(0) { $0 + $1.failedChecks.count }
-        let time = report.scenarios.reduce(0) { $0 + $1.wallSeconds }
+        let time = report.scenarios.reduce(0.0) { $0 + $1.wall.seconds }
         var lines = [
             #"<?xml version="1.0" encoding="UTF-8"?>"#,
             #"<testsuites name="ringfence" tests="\#(tests)" failures="\#(failures)" errors="0" time="\#(String(format: "%.3f", time))">"#,
         ]
         for scenario in report.scenarios {
-            let perCase = scenario.expectations.isEmpty ? 0 : scenario.wallSeconds / Double(scenario.expectations.count)
-            lines.append(#"  <testsuite name="\#(e(scenario.name))" tests="\#(scenario.expectations.count)" failures="\#(scenario.failedChecks.count)" errors="0" skipped="0" time="\#(String(format: "%.3f", scenario.wallSeconds))">"#)
+            let perCase = scenario.expectations.isEmpty ? 0 : scenario.wall.seconds / Double(scenario.expectations.count)
+            lines.append(#"  <testsuite name="\#(e(scenario.name))" tests="\#(scenario.expectations.count)" failures="\#(scenario.failedChecks.count)" errors="0" skipped="0" time="\#(String(format: "%.3f", scenario.wall.seconds))">"#)
             lines.append("    <properties>")
             for (name, value) in [("seed", "\(scenario.seed)"), ("outcome", scenario.outcome), ("file", scenario.file), ("records", scenario.records)] {
                 lines.append(#"      <property name="\#(name)" value="\#(e(value))"/>"#)

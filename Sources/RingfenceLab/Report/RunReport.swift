@@ -31,8 +31,15 @@ public struct SignatureCount: Codable, Hashable, Sendable {
     }
 }
 
-/// One scenario's part of the report.
+/// One scenario's part of the report. Everything but `wall` (and the paths of
+/// the work folders the caller chose: `records`, `bundle`) is a function of the
+/// scenario, its files and the seed (docs/scenarios.md, "Determinism").
 public struct ScenarioReport: Codable, Sendable {
+    public struct Wall: Codable, Sendable {
+        /// How long the trial took, in seconds.
+        public var seconds: Double
+    }
+
     public struct Host: Codable, Sendable {
         public var survived: Bool
         public var crashes: Int
@@ -120,7 +127,10 @@ public struct ScenarioReport: Codable, Sendable {
     public var signatures: [SignatureCount]
     public var records: String
     public var bundle: String?
-    public var wallSeconds: Double
+    /// Why the replay bundle of a failed scenario could not be written.
+    public var bundleError: String?
+    /// Figures of this run on this machine: never part of an outcome or a count.
+    public var wall: Wall
     public var timeline: [TimelineEvent]
     /// Set when the scenario could not run at all.
     public var error: String?
@@ -132,23 +142,27 @@ extension ScenarioReport {
     init(scenario: Scenario, result: TrialResult, updates: [UpdateFacts]) {
         let failures = result.agents.flatMap(\.failures)
         self.init(
-            name: scenario.name, seed: scenario.seed, passed: true, outcome: result.outcome.rawValue,
+            name: scenario.name, seed: scenario.seed, passed: true, outcome: result.isSound ? result.outcome.rawValue : "error",
             host: Host(survived: result.hostSurvived, crashes: result.hostCrashes, boots: result.boots, bugcheck: result.bugcheck?.rawValue,
-                       recovered: result.recovered, bootLoop: result.bootLoopLength, downtimeSeconds: result.downtimeSeconds,
-                       recoveries: result.recoveries),
+                       recovered: result.recovered, bootLoop: result.bootLoopLength, downtimeSeconds: result.downtime.seconds,
+                       recoveries: result.recoveries.map(\.rawValue)),
             agents: result.agents.map { agent in
                 Agent(name: agent.configuration.name, isolation: agent.configuration.isolation.rawValue,
                       interpreter: agent.configuration.interpreter.rawValue,
-                      failures: agent.failures.map { Failure(kind: $0.kind.rawValue, signal: $0.signal, syscall: $0.syscall, update: $0.update) },
-                      restarts: agent.counts.restarts, rollbacks: agent.counts.rollbacks, quarantined: agent.counts.quarantined,
-                      permanentlyFailed: agent.counts.permanentlyFailed, unprotectedSeconds: agent.counts.unprotectedSeconds,
+                      failures: agent.failures.map { Failure(kind: $0.kind.rawValue, signal: $0.signal?.name, syscall: $0.syscall, update: $0.update) },
+                      restarts: agent.restarts, rollbacks: agent.rollbacks, quarantined: agent.quarantined,
+                      permanentlyFailed: agent.permanentlyFailed, unprotectedSeconds: agent.counts.unprotected.seconds,
                       events: Events(processed: agent.counts.processed, missed: agent.counts.missed, malicious: agent.counts.malicious,
                                      detected: agent.counts.detected, generated: agent.counts.generated, blocked: agent.counts.blocked))
             },
-            expectations: scenario.expect.checks(result), file: scenario.file, description: scenario.description, updates: updates,
-            signatures: Self.signatures(failures, updates: updates), records: result.recordsPath, bundle: nil,
-            wallSeconds: result.wallSeconds, timeline: Self.timeline(result.records), error: nil,
-            sandboxSetupFailed: failures.contains { $0.detail?.hasPrefix("sandbox setup failed") == true })
+            expectations: result.isSound ? scenario.expect.checks(result)
+                : [ExpectationCheck(check: "the trial ran soundly", passed: false,
+                                    message: result.problems.map(\.description).joined(separator: "; "))],
+            file: scenario.file, description: scenario.description, updates: updates,
+            signatures: Self.signatures(failures, updates: updates), records: result.recordsPath, bundle: nil, bundleError: nil,
+            wall: Wall(seconds: result.wallSeconds), timeline: Self.timeline(result.records),
+            error: result.isSound ? nil : result.problems.map(\.description).joined(separator: "; "),
+            sandboxSetupFailed: failures.contains { $0.kind == .sandboxSetup })
         passed = expectations.allSatisfy(\.passed)
     }
 
@@ -157,26 +171,32 @@ extension ScenarioReport {
         self.init(name: scenario.name, seed: scenario.seed, passed: false, outcome: "error",
                   host: Host(survived: false, crashes: 0, boots: 0, bugcheck: nil, recovered: false, bootLoop: 0, downtimeSeconds: 0, recoveries: []),
                   agents: [], expectations: [ExpectationCheck(check: "scenario runs", passed: false, message: error)], file: scenario.file,
-                  description: scenario.description, updates: [], signatures: [], records: "", bundle: nil, wallSeconds: 0, timeline: [],
+                  description: scenario.description, updates: [], signatures: [], records: "", bundle: nil, bundleError: nil,
+                  wall: Wall(seconds: 0), timeline: [],
                   error: error, sandboxSetupFailed: sandbox)
     }
 
     static func signatures(_ failures: [AgentFailure], updates: [UpdateFacts]) -> [SignatureCount] {
         let keys = failures.map { failure -> String in
             let facts = updates.first { $0.number == failure.update }
-            return [facts?.fault ?? "none", failure.kind.rawValue, failure.syscall ?? failure.signal ?? "-", facts?.templateType ?? "-",
+            return [facts?.fault ?? "none", failure.kind.rawValue, failure.syscall ?? failure.signal?.name ?? "-", facts?.templateType ?? "-",
                     facts?.field.map(String.init) ?? "-"].joined(separator: "|")
         }
         return SignatureCount.tally(keys.map { SignatureCount(signature: $0, count: 1) })
     }
 
-    static let timelineTypes: Set<String> = ["attempt-started", "host-crash", "update-delivered", "update-rejected", "agent-failure",
-                                             "agent-restart", "recovery", "quarantine", "update-refused", "agent-permanently-failed", "shutdown"]
-
+    /// The records a timeline shows, each with its label.
     static func timeline(_ records: [TrialRecord]) -> [TimelineEvent] {
-        records.filter { timelineTypes.contains($0.type) }.map { record in
-            let label = [record.type, record.detail, record.signal, record.syscall, record.bugcheck].compactMap { $0 }.joined(separator: " ")
-            return TimelineEvent(time: record.time, boot: record.boot, type: record.type, label: label)
+        records.compactMap { record in
+            let fields = record.fields
+            switch record.event {
+            case .attemptStarted, .hostCrash, .updateRejected, .recovery, .host(.updateDelivered), .host(.agentFailure), .host(.agentRestart),
+                 .host(.quarantine), .host(.updateRefused), .host(.agentPermanentlyFailed), .host(.shutdown):
+                let label = [fields.type, fields.detail, fields.signal, fields.syscall, fields.bugcheck].compactMap { $0 }.joined(separator: " ")
+                return TimelineEvent(time: record.time.milliseconds, boot: record.boot, type: fields.type, label: label)
+            default:
+                return nil
+            }
         }
     }
 }

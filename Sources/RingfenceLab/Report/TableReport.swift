@@ -33,6 +33,7 @@ struct TableReport {
                 + numbers.joined())
             for check in scenario.failedChecks { lines.append("    ✗ \(check.check): \(check.message ?? "failed")") }
             if let bundle = scenario.bundle { lines.append("    replay: ringfence run \(bundle)") }
+            if let problem = scenario.bundleError { lines.append("    no replay bundle: \(problem)") }
         }
         lines.append(report.summaryLine)
         return lines.joined(separator: "\n") + "\n"

@@ -31,28 +31,23 @@ extension Scenario.Expectations {
         check("hostCrashes", hostCrashes, result.hostCrashes)
         check("bugcheck", bugcheck.map(\.rawValue), result.bugcheck?.rawValue ?? "none")
         check("recovered", recovered, result.recovered)
-        bound("restarts", maxRestarts.map(Double.init), Double(counts.map(\.restarts).max() ?? 0), atMost: true) { String(Int($0)) }
+        bound("restarts", maxRestarts.map(Double.init), Double(result.agents.map(\.restarts).max() ?? 0), atMost: true) { String(Int($0)) }
         let malicious = counts.reduce(0) { $0 + $1.malicious }, detected = counts.reduce(0) { $0 + $1.detected }
         let rate = malicious == 0 ? 1 : Double(detected) / Double(malicious)
         bound("detectionRate", minDetectionRate, rate, atMost: false) { String(format: "%.3f", $0) }
         bound("missed", maxMissed.map(Double.init), Double(counts.reduce(0) { $0 + $1.missed }), atMost: true) { String(Int($0)) }
-        if let failureKind {
-            let kinds = failures.map(\.kind.rawValue)
-            checks.append(ExpectationCheck(check: "failureKind == \(failureKind.rawValue)", passed: kinds.contains(failureKind.rawValue),
-                                           message: kinds.contains(failureKind.rawValue) ? nil : "failures: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", "))"))
+        /// Some failure had this (kind, signal, syscall).
+        func some<T: Equatable>(_ name: String, _ wanted: T?, in seen: [T], _ describe: (T) -> String) {
+            guard let wanted else { return }
+            let found = seen.contains(wanted)
+            checks.append(ExpectationCheck(check: "\(name) == \(describe(wanted))", passed: found,
+                                           message: found ? nil : "seen: \(seen.isEmpty ? "none" : seen.map(describe).joined(separator: ", "))"))
         }
-        if let syscall {
-            let seen = failures.compactMap(\.syscall)
-            checks.append(ExpectationCheck(check: "syscall == \(syscall)", passed: seen.contains(syscall),
-                                           message: seen.contains(syscall) ? nil : "syscalls: \(seen.isEmpty ? "none" : seen.joined(separator: ", "))"))
-        }
-        if let signal {
-            let seen = failures.compactMap(\.signal)
-            checks.append(ExpectationCheck(check: "signal == \(signal)", passed: seen.contains(signal),
-                                           message: seen.contains(signal) ? nil : "signals: \(seen.isEmpty ? "none" : seen.joined(separator: ", "))"))
-        }
-        check("quarantined", quarantined, counts.contains { !$0.quarantined.isEmpty })
-        check("permanentlyFailed", permanentlyFailed, counts.contains { $0.permanentlyFailed })
+        some("failureKind", failureKind, in: failures.map(\.kind)) { $0.rawValue }
+        some("syscall", syscall, in: failures.compactMap(\.syscall)) { $0 }
+        some("signal", signal, in: failures.compactMap(\.signal)) { $0.name }
+        check("quarantined", quarantined, result.agents.contains { !$0.quarantined.isEmpty })
+        check("permanentlyFailed", permanentlyFailed, result.agents.contains { $0.permanentlyFailed })
         return checks
     }
 }

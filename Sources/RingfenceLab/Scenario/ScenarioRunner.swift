@@ -13,6 +13,8 @@ public struct ScenarioRunner: Sendable {
     public var jobs: Int
     /// Where replay bundles of failed scenarios go (nil: none are written).
     public var bundleDirectory: String?
+    /// Rules files compiled in this run, shared by its scenarios.
+    let sources = CompiledSources()
 
     public init(workDirectory: String, executable: String = ChildProcess.currentExecutable, jobs: Int = 2,
                 bundleDirectory: String? = nil) {
@@ -43,11 +45,15 @@ public struct ScenarioRunner: Sendable {
                 // Fail closed before anything starts: a profile that does not compile is a sandbox that cannot be set up.
                 _ = try PolicyCompiler.load(agent.profile).compile(handling: agent.violations)
             }
-            let (settings, updates) = try scenario.trial()
+            let (settings, updates) = try scenario.trial(sources: sources)
             let result = try TrialRunner(settings: settings, folder: folder, executable: executable).run()
             var report = ScenarioReport(scenario: scenario, result: result, updates: updates)
             if !report.passed, let bundleDirectory {
-                report.bundle = try? ReplayBundle.write(scenario: scenario, settings: settings, report: report, into: bundleDirectory)
+                do {
+                    report.bundle = try ReplayBundle.write(scenario: scenario, report: report, into: bundleDirectory)
+                } catch {
+                    report.bundleError = "\(error)"
+                }
             }
             return report
         } catch let error as SandboxPolicyError {

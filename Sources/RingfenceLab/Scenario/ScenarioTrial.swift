@@ -15,13 +15,14 @@ public struct UpdateFacts: Sendable, Codable, Hashable {
 extension Scenario {
     /// Compiles the scenario's content and applies its faults: the trial the lab runs.
     /// Every fault is seeded from the scenario's seed and the update's position.
-    public func trial() throws -> (settings: TrialSettings, updates: [UpdateFacts]) {
+    /// `sources` may hold rules files already compiled in this run.
+    public func trial(sources: CompiledSources = CompiledSources()) throws -> (settings: TrialSettings, updates: [UpdateFacts]) {
         let definitions = try templates.map { path throws(YAMLSourceError) in try TemplateDefinitions.load(path) }
-        let baselineBytes = try baseline.map(Self.channelBytes)
+        let baselineBytes = try baseline.map(sources.channelBytes)
         var scheduled: [ScheduledUpdate] = []
         var facts: [UpdateFacts] = []
         for (index, update) in updates.enumerated() {
-            var bytes = try Self.channelBytes(update.content)
+            var bytes = try sources.channelBytes(update.content)
             let channel = (try? ChannelFile(parsing: bytes))?.header.channel ?? 0
             if let fault = update.fault {
                 do {
@@ -31,23 +32,14 @@ extension Scenario {
                 }
             }
             let type = (try? ChannelFile(parsing: bytes)).flatMap { SensorTemplates.builtIn.type($0.header.templateType)?.name }
-            let fix = baselineBytes.first { (try? ChannelFile(parsing: $0))?.header.channel == channel }
             scheduled.append(ScheduledUpdate(at: update.at, channel: channel, bytes: bytes, label: (update.content as NSString).lastPathComponent,
-                                             fault: update.fault?.rawValue, fix: fix))
+                                             fault: update.fault))
             let field: Int? = update.fault == .fieldCountMismatch || update.fault == .wildcardMasked ? update.options.field : nil
             facts.append(UpdateFacts(number: index + 1, fault: update.fault?.rawValue, templateType: type, field: field,
                                      digest: ContentDigest.sha256Hex(bytes)))
         }
-        let settings = TrialSettings(name: name, seed: seed, duration: duration, eventRate: eventRate, mix: mix, malicious: malicious,
-                                     watchdogSeconds: watchdog, boot: boot, validator: validator, definitions: definitions,
+        let settings = TrialSettings(name: name, seed: seed, host: host, boot: boot, validator: validator, definitions: definitions,
                                      agents: agents, baseline: baselineBytes, updates: scheduled)
         return (settings, facts)
-    }
-
-    /// A channel file's bytes: compiled from a rules file (YAML), or read as is.
-    static func channelBytes(_ path: String) throws -> [UInt8] {
-        if path.hasSuffix(".yaml") || path.hasSuffix(".yml") { return try ChannelSource.compile(path).encoded() }
-        guard let data = FileManager.default.contents(atPath: path) else { throw ScenarioError(message: "\(path): cannot read the file") }
-        return [UInt8](data)
     }
 }

@@ -1,95 +1,67 @@
 import Foundation
 import Glibc
 import RingfenceHost
+import SystemPackage
 
-/// One line of a trial's durable log.
-public struct TrialRecord: Codable, Hashable, Sendable {
-    public var seq: Int
-    /// Milliseconds since the trial started.
-    public var time: Double
-    public var boot: Int
-    public var type: String
-    public var agent: String?
-    public var detail: String?
-    public var signal: String?
-    public var syscall: String?
-    public var bugcheck: String?
-    public var update: Int?
-    public var channel: UInt32?
-    public var digest: String?
-    public var reason: String?
-    public var restarts: Int?
-    public var atBoot: Bool?
-    public var milliseconds: Double?
-    public var counts: [AgentCounts]?
-
-    public init(type: String, boot: Int) {
-        self.seq = 0
-        self.time = 0
-        self.boot = boot
-        self.type = type
-    }
-
-    /// A host's record, as the lab logs it.
-    public init(_ host: HostRecord, boot: Int) {
-        self.init(type: host.kind.rawValue, boot: boot)
-        agent = host.agent
-        detail = host.detail
-        signal = host.signal
-        syscall = host.syscall
-        update = host.update
-        channel = host.channel
-        digest = host.digest
-        reason = host.reason
-        restarts = host.restarts
-        milliseconds = host.milliseconds
-        counts = host.counts
-    }
-}
-
-/// The trial's append-only JSON Lines log: every record gets the next
-/// sequence number, goes out in one `write`, and is fsync'd before the lab
-/// moves on, so that a crash of anything (the lab included) loses nothing
-/// already logged. The schema is in docs/records.md.
+/// The trial's append-only JSON Lines log. Every record gets the next
+/// sequence number and goes out in one `write`; ``commit()`` fsyncs. The lab
+/// commits before every decision it takes and after every chunk of host
+/// records it reads from the pipe (group commit: one fsync for the records
+/// that arrived together), so a crash of anything, the lab included, loses
+/// nothing the lab has acted on. The schema is in docs/records.md.
 public final class RecordLog {
     public let path: String
-    private let fd: Int32
-    private let started: Double
+    private let descriptor: FileDescriptor
     private var sequence = 0
+    private var dirty = false
     public private(set) var records: [TrialRecord] = []
+    /// The first record that could not be written: the log is incomplete, and the trial cannot stand.
+    public private(set) var writeFailure: RecordLogError?
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
 
-    public init(path: String, started: Double) throws {
+    public init(path: String) throws {
         self.path = path
-        self.started = started
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+        descriptor = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate, .append, .closeOnExec],
+                                             permissions: [.ownerReadWrite, .groupRead, .otherRead])
     }
 
-    deinit { close(fd) }
+    deinit {
+        commit()
+        try? descriptor.close()
+    }
 
+    /// Appends one record; it is on disk once ``commit()`` returns.
     @discardableResult
-    public func append(_ record: TrialRecord, now: Double) -> TrialRecord {
-        var record = record
+    public func append(_ event: TrialEvent, at time: SimulatedTime, boot: Int) -> TrialRecord {
         sequence += 1
-        record.seq = sequence
-        record.time = ((now - started) * 1000 * 1000).rounded() / 1000
+        let record = TrialRecord(seq: sequence, time: time, boot: boot, event: event)
         records.append(record)
-        guard var line = try? encoder.encode(record) else { return record }
-        line.append(0x0A)
-        line.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let result = write(fd, raw.baseAddress! + written, raw.count - written)
-                if result < 0 { if errno == EINTR { continue } else { return } }
-                written += result
-            }
+        do {
+            var line = try encoder.encode(record.fields)
+            line.append(0x0A)
+            _ = try line.withUnsafeBytes { try descriptor.writeAll($0) }
+            dirty = true
+        } catch {
+            if writeFailure == nil { writeFailure = RecordLogError(description: "\(path): record \(sequence) could not be written: \(error)") }
         }
-        fsync(fd)
         return record
     }
+
+    /// Makes everything appended so far durable.
+    public func commit() {
+        guard dirty else { return }
+        if fsync(descriptor.rawValue) != 0, writeFailure == nil {
+            writeFailure = RecordLogError(description: "\(path): fsync failed: \(String(cString: strerror(errno)))")
+        }
+        dirty = false
+    }
+}
+
+/// The record log could not be written.
+public struct RecordLogError: Error, CustomStringConvertible, Sendable {
+    public let description: String
 }

@@ -5,71 +5,61 @@ import RingfenceHost
 public enum RecoveryAction: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
     /// Nothing: boot again and hope.
     case none
-    /// After a boot loop: boot with third-party drivers off, delete the bad
-    /// channel file (`del C-00000291*`), then boot normally.
+    /// After a boot loop: boot with third-party drivers off, delete the
+    /// faulting channel file (`del C-00000291*`), then boot normally.
     case safeMode = "safe-mode"
-    /// The fixed content is on disk before the driver loads at the next boot.
+    /// The cloud's fix is on disk before the driver loads at the next boot.
     case remoteFix = "remote-fix"
     /// At each boot, the cloud's denylist races the driver; it wins with the
-    /// configured probability (seeded), and then the bad file is skipped.
+    /// configured probability (seeded), and then the faulting file is skipped.
     case knownBadList = "known-bad-list"
 
     public var description: String { rawValue }
 }
 
-/// Boots, recovery and what downtime costs. The durations are simulated
-/// (they are added up, not slept): a bugcheck and reboot, and the hands-on
-/// safe-mode repair that July 19 made familiar.
+/// Boots, recovery and what downtime costs, on the simulated clock. The
+/// defaults are the scenario format's.
 public struct BootSettings: Codable, Hashable, Sendable {
-    public var maxBoots: Int
-    public var recovery: RecoveryAction
-    public var knownBadListWinProbability: Double
-    public var rebootSeconds: Double
-    public var safeModeRepairSeconds: Double
+    /// Normal boots at most; a safe-mode repair boot is not counted.
+    public var maxBoots = 4
+    public var recovery: RecoveryAction = .none
+    /// Chance (seeded) that the cloud's denylist beats the driver at a boot.
+    public var knownBadListWin = 0.3
+    /// Downtime per crash: the bugcheck, the dump, the reboot, until events flow again.
+    public var reboot: SimulatedTime = .seconds(60)
+    /// The hands-on safe-mode repair, on top of the reboot.
+    public var safeModeRepair: SimulatedTime = .minutes(15)
 
-    public init(maxBoots: Int = 4, recovery: RecoveryAction = .none, knownBadListWinProbability: Double = 0.3,
-                rebootSeconds: Double = 60, safeModeRepairSeconds: Double = 900) {
-        self.maxBoots = maxBoots
-        self.recovery = recovery
-        self.knownBadListWinProbability = knownBadListWinProbability
-        self.rebootSeconds = rebootSeconds
-        self.safeModeRepairSeconds = safeModeRepairSeconds
-    }
+    public init() {}
 }
 
 /// A content update the cloud delivers during a trial.
 public struct ScheduledUpdate: Hashable, Sendable {
-    /// Seconds after the boot it is delivered in has started.
-    public var at: Double
+    /// Simulated time from the trial's start.
+    public var at: SimulatedTime
     public var channel: UInt32
     public var bytes: [UInt8]
+    /// The content's file name.
     public var label: String
-    /// The catalog fault it carries, if any (for reports).
-    public var fault: String?
-    /// What the remote fix puts on disk for this channel (the channel's last good content).
-    public var fix: [UInt8]?
+    /// The catalog fault applied to it, if any.
+    public var fault: Fault?
 
-    public init(at: Double, channel: UInt32, bytes: [UInt8], label: String, fault: String? = nil, fix: [UInt8]? = nil) {
+    public init(at: SimulatedTime, channel: UInt32, bytes: [UInt8], label: String, fault: Fault?) {
         self.at = at
         self.channel = channel
         self.bytes = bytes
         self.label = label
         self.fault = fault
-        self.fix = fix
     }
 }
 
-/// One trial: a host with its agents, its starting content, the updates the
-/// cloud pushes, the validator that checks them first, and how boots recover.
+/// One trial, ready to run: a host with its agents, its starting content, the
+/// updates the cloud pushes, the validator that checks them first, and how
+/// boots recover. Made from a ``Scenario`` (``Scenario/trial()``).
 public struct TrialSettings: Sendable {
     public var name: String
     public var seed: UInt64
-    /// How long the host runs after the last update, seconds.
-    public var duration: Double
-    public var eventRate: Int
-    public var mix: [String: Double]
-    public var malicious: Double
-    public var watchdogSeconds: Double
+    public var host: HostSettings
     public var boot: BootSettings
     public var validator: ValidatorMode
     public var definitions: TemplateDefinitions?
@@ -78,22 +68,27 @@ public struct TrialSettings: Sendable {
     public var baseline: [[UInt8]]
     public var updates: [ScheduledUpdate]
 
-    public init(name: String, seed: UInt64, duration: Double = 2, eventRate: Int = 20_000,
-                mix: [String: Double] = ["ipc": 0.4, "process": 0.3, "file": 0.2, "network": 0.1], malicious: Double = 0.01,
-                watchdogSeconds: Double = 1, boot: BootSettings = BootSettings(), validator: ValidatorMode = .buggy,
-                definitions: TemplateDefinitions? = nil, agents: [AgentConfiguration], baseline: [[UInt8]], updates: [ScheduledUpdate]) {
+    public init(name: String, seed: UInt64, host: HostSettings, boot: BootSettings, validator: ValidatorMode,
+                definitions: TemplateDefinitions?, agents: [AgentConfiguration], baseline: [[UInt8]], updates: [ScheduledUpdate]) {
         self.name = name
         self.seed = seed
-        self.duration = duration
-        self.eventRate = eventRate
-        self.mix = mix
-        self.malicious = malicious
-        self.watchdogSeconds = watchdogSeconds
+        self.host = host
         self.boot = boot
         self.validator = validator
         self.definitions = definitions
         self.agents = agents
         self.baseline = baseline
         self.updates = updates
+    }
+
+    /// The sensors the cloud's validator checks against: every agent's, for
+    /// an update must be safe for each sensor it reaches.
+    public var sensors: [SensorTemplates] {
+        var seen: [[String: Int]] = []
+        return agents.compactMap { agent in
+            guard !seen.contains(agent.supplies) else { return nil }
+            seen.append(agent.supplies)
+            return agent.sensor
+        }
     }
 }

@@ -3,32 +3,36 @@ import RingfenceContent
 import RingfenceHost
 import RingfenceSystem
 
-/// The lab's bookkeeping across the boots of one trial: what is still to be
-/// delivered, what crashed, which recovery runs before the next boot, and the
-/// simulated downtime.
+/// The lab's bookkeeping across the boots of one trial, on the trial's
+/// simulated clock: which updates are still to be delivered, what crashed and
+/// which file did it, which recovery runs before the next boot, and when that
+/// boot comes up.
+///
+/// Recovery is keyed on the channel file the crash dumps name, as the 2024
+/// fix was (`C-00000291*`), whether that file came in an update or was on the
+/// disk before the first boot.
 struct TrialState {
     let settings: TrialSettings
     let log: RecordLog
     let disk: HostDisk
-    /// Updates the validator passed and the cloud has not delivered yet.
-    var pending: [(number: Int, update: ScheduledUpdate)] = []
-    var delivered: [Int] = []
-    var rejected: [Int] = []
+    /// When the next boot comes up.
+    var clock = SimulatedTime.zero
+    /// Updates the validator passed and no boot has delivered yet.
+    var pending: [ScheduledDelivery] = []
+    var lastDelivery: SimulatedTime?
+    /// Delivered updates: number → channel.
+    var delivered: [Int: UInt32] = [:]
     /// Normal boots (a safe-mode boot is part of a recovery, not counted).
     var boots = 0
     /// Every host process started, safe mode included: the `boot` of each record.
     var attempts = 0
-    var crashes = 0
     var consecutiveBootCrashes = 0
-    var longestBootLoop = 0
-    var bugcheck: Bugcheck?
-    var downtime = 0.0
-    var recoveries: [String] = []
     var bootInSafeMode = false
     var safeModeDone = false
-    var lastBootSurvived = false
-    /// Updates delivered during a boot that then crashed: what the cloud's fixes target.
-    var suspects: [Int] = []
+    var remoteFixDone = false
+    var survived = false
+    /// Channels whose files crashed the host, as the crash dumps tell.
+    var culprits: [UInt32] = []
     var random: SeededGenerator
 
     init(settings: TrialSettings, log: RecordLog, disk: HostDisk) {
@@ -38,37 +42,75 @@ struct TrialState {
         self.random = SeededGenerator(seed: settings.seed).derived("known-bad-list")
     }
 
-    func update(_ number: Int) -> ScheduledUpdate { settings.updates[number - 1] }
-
-    // MARK: - Crashes
-
-    mutating func recordCrash(signal: Signal, atBoot: Bool) {
-        crashes += 1
-        // A stop code the kernel declared itself, in this boot, wins over the signal's.
-        let declared = log.records.last { $0.boot == attempts && $0.type == HostRecord.Kind.bugcheck.rawValue }
-        let code = declared.flatMap { $0.detail.flatMap(Bugcheck.init(rawValue:)) } ?? Bugcheck(signal)
-        bugcheck = code
-        downtime += settings.boot.rebootSeconds
-        if atBoot {
-            consecutiveBootCrashes += 1
-        } else {
-            consecutiveBootCrashes = 0
-            suspects += delivered.filter { !suspects.contains($0) }
-        }
-        longestBootLoop = max(longestBootLoop, consecutiveBootCrashes)
-        var record = TrialRecord(type: "host-crash", boot: attempts)
-        record.signal = signal.name
-        record.bugcheck = code.rawValue
-        record.atBoot = atBoot
-        record.update = suspects.last
-        log.append(record, now: monotonicSeconds())
+    /// The next boot's configuration.
+    func configuration() -> HostConfiguration {
+        var configuration = HostConfiguration(seed: settings.seed, boot: attempts, bootAt: clock, host: settings.host, agents: settings.agents,
+                                              deliveries: bootInSafeMode ? [] : pending)
+        configuration.safeMode = bootInSafeMode
+        configuration.safeModeStay = settings.boot.safeModeRepair
+        configuration.lastDelivery = lastDelivery
+        return configuration
     }
+
+    // MARK: - How a boot ended
+
+    /// Takes note of what the boot's records say was delivered.
+    mutating func noteDeliveries(of boot: Int) {
+        for record in log.records where record.boot == boot {
+            guard case .host(.updateDelivered(let delivery)) = record.event else { continue }
+            delivered[delivery.update] = delivery.channel
+            lastDelivery = record.time
+            pending.removeAll { $0.update == delivery.update }
+        }
+    }
+
+    mutating func shutDown(at time: SimulatedTime) {
+        survived = true
+        clock = time
+    }
+
+    /// The host died by `signal`; `dump` is its crash dump, if it left one.
+    mutating func crashed(by signal: Signal, dump: CrashDumpContents?, deliveredDuringBoot: Bool) {
+        let records = log.records.filter { $0.boot == attempts }
+        // A stop code the kernel declared itself, in this boot, wins over the signal's.
+        let declared = records.lazy.compactMap { record -> Bugcheck? in
+            if case .host(.bugcheck(_, let code, _)) = record.event { code } else { nil }
+        }.last
+        let channel = dump?.channel
+        let file = channel.flatMap { disk.channelFiles(channel: $0).first }.map { ($0 as NSString).lastPathComponent }
+        let crash = HostCrash(signal: signal, bugcheck: declared ?? Bugcheck(signal), atBoot: !deliveredDuringBoot,
+                              driver: dump?.driver.flatMap { settings.agents.indices.contains($0) ? settings.agents[$0].name : nil },
+                              channel: channel, instance: dump?.instance, file: file,
+                              update: channel.flatMap { channel in delivered.filter { $0.value == channel }.keys.max() },
+                              counts: dump?.counts)
+        let time = dump?.clock ?? records.last?.time ?? clock
+        log.append(.hostCrash(crash), at: time, boot: attempts)
+        if let dump, dump.driver == nil, declared == nil, Self.faults.contains(signal) {
+            // A fault with no driver running is a fault in Ringfence's own kernel code: a bug, not a simulated blue screen.
+            log.append(.hostError("the host faulted (\(signal.name)) in its own code, with no driver running"), at: time, boot: attempts)
+        }
+        log.commit()
+        consecutiveBootCrashes = crash.atBoot ? consecutiveBootCrashes + 1 : 0
+        if let channel {
+            if !culprits.contains(channel) { culprits.append(channel) }
+        } else {
+            // No channel in the dump (the crash was outside a driver's rules): suspect what this boot delivered.
+            let suspects = records.compactMap { record -> UInt32? in
+                if case .host(.updateDelivered(let delivery)) = record.event { delivery.channel } else { nil }
+            }
+            culprits += suspects.filter { !culprits.contains($0) }
+        }
+        clock = time + settings.boot.reboot
+    }
+
+    /// Signals that mean a fault in the code that was running.
+    static let faults: Set<Signal> = [.segmentationFault, .bus, .illegalInstruction, .trap, .floatingPointException]
 
     // MARK: - Recovery, before the next boot
 
     mutating func prepareNextBoot() {
         bootInSafeMode = false
-        guard crashes > 0, !lastBootSurvived else { return }
+        guard attempts > 0, !survived, !culprits.isEmpty else { return }
         switch settings.boot.recovery {
         case .none:
             return
@@ -76,92 +118,41 @@ struct TrialState {
             // Someone notices the boot loop and goes to the console.
             if consecutiveBootCrashes >= 2 && !safeModeDone { bootInSafeMode = true }
         case .remoteFix:
-            guard !recoveries.contains(RecoveryAction.remoteFix.rawValue) else { return }
-            for number in suspects {
-                guard let fix = update(number).fix else { continue }
-                _ = try? disk.install(fix, channel: update(number).channel, update: number)
-            }
-            recovery(.remoteFix, "the fixed content is on disk before the driver loads")
+            guard !remoteFixDone else { return }
+            remoteFixDone = true
+            let files = culprits.flatMap(fix)
+            recovery(.remoteFix, applied: true, "the fixed content is on disk before the driver loads", files: files)
         case .knownBadList:
-            let won = Double.random(in: 0..<1, using: &random) < settings.boot.knownBadListWinProbability
-            if won {
-                let removed = suspects.flatMap { disk.deleteChannelFiles(channel: update($0).channel) }
-                recovery(.knownBadList, "the denylist arrived before the driver loaded; skipped \(removed.count) file(s)")
+            if Double.random(in: 0..<1, using: &random) < settings.boot.knownBadListWin {
+                let files = culprits.flatMap { disk.deleteChannelFiles(channel: $0) }.map { ($0 as NSString).lastPathComponent }
+                recovery(.knownBadList, applied: true, "the denylist arrived before the driver loaded; skipped \(files.count) file(s)", files: files)
             } else {
-                var record = TrialRecord(type: "recovery", boot: attempts + 1)
-                record.detail = RecoveryAction.knownBadList.rawValue
-                record.reason = "the driver loaded before the denylist arrived"
-                log.append(record, now: monotonicSeconds())
+                recovery(.knownBadList, applied: false, "the driver loaded before the denylist arrived")
             }
         }
     }
 
-    /// After the safe-mode boot: `del C-00000291*` for every suspect channel.
+    /// The cloud's fix for a channel: its last good content, the baseline's,
+    /// unless that is the very file that crashed; then the channel goes.
+    private func fix(_ channel: UInt32) -> [String] {
+        let onDisk = disk.channelFiles(channel: channel)
+        let current = onDisk.first.flatMap { try? FileBytes.read($0) }
+        let good = settings.baseline.first { (try? ChannelFile(parsing: $0))?.header.channel == channel }
+        if let good, good != current, let path = try? disk.install(good, channel: channel, update: 0) {
+            return [(path as NSString).lastPathComponent]
+        }
+        return disk.deleteChannelFiles(channel: channel).map { ($0 as NSString).lastPathComponent }
+    }
+
+    /// During the safe-mode boot (it lasts the repair's time): `del C-00000291*` for every culprit channel.
     mutating func repairInSafeMode() {
-        let removed = suspects.flatMap { disk.deleteChannelFiles(channel: update($0).channel) }
+        let removed = culprits.flatMap { disk.deleteChannelFiles(channel: $0) }.map { ($0 as NSString).lastPathComponent }
         safeModeDone = true
-        downtime += settings.boot.safeModeRepairSeconds
-        recovery(.safeMode, "deleted \(removed.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))")
+        recovery(.safeMode, applied: true, "deleted \(removed.isEmpty ? "nothing" : removed.joined(separator: ", "))", files: removed)
     }
 
-    private mutating func recovery(_ action: RecoveryAction, _ reason: String) {
-        recoveries.append(action.rawValue)
-        var record = TrialRecord(type: "recovery", boot: attempts + 1)
-        record.detail = action.rawValue
-        record.reason = reason
-        log.append(record, now: monotonicSeconds())
-    }
-
-    // MARK: - The result
-
-    func result(name: String, seed: UInt64, path: String, wallSeconds: Double) -> TrialResult {
-        let records = log.records
-        var agents: [TrialResult.AgentReport] = []
-        for configuration in settings.agents {
-            var counts = AgentCounts(name: configuration.name)
-            for boot in Set(records.map(\.boot)) {
-                guard let last = records.last(where: { $0.boot == boot && $0.counts != nil }),
-                      let agent = last.counts?.first(where: { $0.name == configuration.name }) else { continue }
-                counts.generated += agent.generated
-                counts.processed += agent.processed
-                counts.missed += agent.missed
-                counts.blocked += agent.blocked
-                counts.malicious += agent.malicious
-                counts.detected += agent.detected
-                counts.restarts += agent.restarts
-                counts.rollbacks += agent.rollbacks
-                counts.quarantined = Array(Set(counts.quarantined + agent.quarantined)).sorted()
-                counts.permanentlyFailed = counts.permanentlyFailed || agent.permanentlyFailed
-                counts.unprotectedSeconds += agent.unprotectedSeconds
-            }
-            var failures: [AgentFailure] = records.filter { $0.type == "agent-failure" && $0.agent == configuration.name }.map { record in
-                AgentFailure(kind: AgentFailure.Kind(rawValue: record.detail ?? "") ?? .exit, signal: record.signal, syscall: record.syscall,
-                             update: record.update, detail: record.reason)
-            }
-            if configuration.isolation == .kernel {
-                // A kernel-mode agent shares the host's fate: each host crash is its failure.
-                failures += records.filter { $0.type == "host-crash" }.map { record in
-                    AgentFailure(kind: record.bugcheck == Bugcheck.dpcWatchdogViolation.rawValue ? .hang : .crash, signal: record.signal,
-                                 update: record.update,
-                                 detail: record.bugcheck)
-                }
-            }
-            agents.append(TrialResult.AgentReport(configuration: configuration, failures: failures, counts: counts))
-        }
-        let outcome: Outcome = {
-            if longestBootLoop >= 2 { return .bootLoop }
-            if crashes > 0 { return .hostCrash }
-            if records.contains(where: { $0.type == "agent-failure" }) { return .isolated }
-            if records.contains(where: { $0.type == "channel-loaded" && ($0.detail == "refused" || $0.reason != nil) })
-                || records.contains(where: { $0.type == "update-refused" }) {
-                return .handled
-            }
-            if !rejected.isEmpty { return .rejected }
-            return .clean
-        }()
-        return TrialResult(name: name, seed: seed, outcome: outcome, boots: boots, hostCrashes: crashes, bootLoopLength: longestBootLoop,
-                           bugcheck: bugcheck, recovered: crashes > 0 && lastBootSurvived, hostSurvived: crashes == 0,
-                           downtimeSeconds: downtime, recoveries: recoveries, rejectedUpdates: rejected, agents: agents,
-                           records: records, recordsPath: path, wallSeconds: wallSeconds)
+    private mutating func recovery(_ action: RecoveryAction, applied: Bool, _ reason: String, files: [String] = []) {
+        log.append(.recovery(Recovery(action: action, applied: applied, reason: reason, files: files)), at: clock, boot: attempts + 1)
+        log.commit()
     }
 }

@@ -7,13 +7,14 @@ public struct TrialSummary {
     public init(_ result: TrialResult) { self.result = result }
 
     public var lines: [String] {
-        var lines = ["\(result.name): \(result.outcome)"]
+        var lines = ["\(result.name): \(result.isSound ? result.outcome.rawValue : "error")"]
+        for problem in result.problems { lines.append("  error: \(problem)") }
         var host = "  host: \(result.boots) boot(s), \(result.hostCrashes) crash(es)"
         if let bugcheck = result.bugcheck { host += ", bugcheck \(bugcheck.rawValue)" }
         if result.bootLoopLength >= 2 { host += ", boot loop of \(result.bootLoopLength)" }
         host += result.hostSurvived ? ", survived" : (result.recovered ? ", recovered" : ", not recovered")
-        if !result.recoveries.isEmpty { host += " (\(result.recoveries.joined(separator: ", ")))" }
-        host += String(format: ", simulated downtime %.0f s", result.downtimeSeconds)
+        if !result.recoveries.isEmpty { host += " (\(result.recoveries.map(\.rawValue).joined(separator: ", ")))" }
+        host += ", simulated downtime \(result.downtime)"
         lines.append(host)
         if !result.rejectedUpdates.isEmpty { lines.append("  validator rejected update(s) \(result.rejectedUpdates.map(String.init).joined(separator: ", "))") }
         for agent in result.agents {
@@ -21,16 +22,15 @@ public struct TrialSummary {
             var line = "  agent \(agent.configuration.name) (\(agent.configuration.isolation), \(agent.configuration.interpreter)): "
             line += "\(agent.failures.count) failure(s)"
             if let first = agent.failures.first {
-                line += " [\(first.kind.rawValue)\(first.signal.map { " \($0)" } ?? "")\(first.syscall.map { " \($0)" } ?? "")]"
+                line += " [\(first.kind.rawValue)\(first.signal.map { " \($0.name)" } ?? "")\(first.syscall.map { " \($0)" } ?? "")]"
             }
-            line += ", \(counts.restarts) restart(s), \(counts.rollbacks) rollback(s), \(counts.quarantined.count) quarantined"
-            if counts.permanentlyFailed { line += ", permanently failed" }
+            line += ", \(agent.restarts) restart(s), \(agent.rollbacks) rollback(s), \(agent.quarantined.count) quarantined"
+            if agent.permanentlyFailed { line += ", permanently failed" }
             lines.append(line)
             lines.append("    events: \(counts.generated) generated, \(counts.processed) processed, \(counts.missed) missed, "
-                + "\(counts.blocked) blocked, \(counts.detected)/\(counts.malicious) malicious detected"
-                + String(format: ", unprotected %.3f s", counts.unprotectedSeconds))
+                + "\(counts.blocked) blocked, \(counts.detected)/\(counts.malicious) malicious detected, unprotected \(counts.unprotected)")
         }
-        lines.append(String(format: "  records: %@ (%d records, %.2f s wall)", result.recordsPath, result.records.count, result.wallSeconds))
+        lines.append("  records: \(result.recordsPath) (\(result.records.count) records)")
         return lines
     }
 }

@@ -21,7 +21,7 @@ public final class ForkServer: ExitSource {
     public var pid: pid_t { server.pid }
     private var nextRequest: UInt64 = 1
     private var exits: [pid_t: (status: WaitStatus, usage: ResourceUsage)] = [:]
-    private var filters: [String: SeccompFilter] = [:]
+    private var filters: [FilterKey: SeccompFilter] = [:]
     private var buffer: [UInt8] = []
     private let logger: Logger
 
@@ -129,9 +129,21 @@ public final class ForkServer: ExitSource {
         return exits.removeValue(forKey: pid)!
     }
 
+    /// What a compiled filter depends on: the profile's rules themselves (two
+    /// profiles from one file name are not the same policy), how violations
+    /// are handled, and the descriptors the launcher's own rules name.
+    private struct FilterKey: Hashable {
+        let profile: SeccompProfile
+        let capabilities: Set<String>
+        let handling: ViolationHandling
+        let listener: Int32?
+        let report: Int32?
+    }
+
     private func filter(for spec: SandboxSpec) throws(SandboxPolicyError) -> SeccompFilter {
         let listener = spec.handling == .trap ? nil : spec.listenerNumber
-        let key = "\(spec.policy.source)|\(spec.handling)|\(listener ?? -1)|\(spec.reportTarget ?? -1)"
+        let key = FilterKey(profile: spec.policy.profile, capabilities: spec.policy.capabilities, handling: spec.handling, listener: listener,
+                            report: spec.reportTarget)
         if let cached = filters[key] { return cached }
         let filter = try spec.policy.compile(handling: spec.handling,
                                              allowances: LauncherAllowances(listenerFd: listener, reportFd: spec.reportTarget))

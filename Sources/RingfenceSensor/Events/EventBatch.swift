@@ -12,6 +12,13 @@ public struct EventBatch: Sendable {
 
     public init(reservingCapacity capacity: Int) { bytes.reserveCapacity(capacity) }
 
+    /// `count` events already encoded by ``append(type:malicious:sequence:fields:)``
+    /// (a piece of another batch, cut at event boundaries).
+    package init(encoded bytes: [UInt8], count: Int) {
+        self.bytes = bytes
+        self.count = count
+    }
+
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         count = 0
@@ -22,27 +29,40 @@ public struct EventBatch: Sendable {
         precondition(fields.count <= 255, "an event carries at most 255 fields")
         let start = bytes.count
         let slotsEnd = EventView.headerSize + fields.count * MemoryLayout<FieldSlot>.size
-        var payload = slotsEnd
-        bytes.reserveCapacity(bytes.count + slotsEnd + fields.reduce(0) { $0 + $1.utf8.count } + 8)
-        bytes.appendLittleEndianValue(UInt32(0))
-        bytes.appendLittleEndianValue(type.rawValue)
-        bytes.append(malicious ? 1 : 0)
-        bytes.append(UInt8(fields.count))
-        bytes.appendLittleEndianValue(sequence)
-        for field in fields {
-            let length = field.utf8.count
-            bytes.appendLittleEndianValue(UInt32(payload))
-            bytes.appendLittleEndianValue(UInt32(length))
-            payload += length
+        let length = fields.reduce(slotsEnd) { $0 + $1.utf8.count }
+        let padded = (length + 7) & ~7
+        // Zeroed to its padded length at once, then written in place: one append per event, not one per field and slot
+        // (from a zeroed buffer, which is a memcpy in debug builds too).
+        var zeroed = 0
+        while zeroed < padded {
+            let chunk = min(padded - zeroed, Self.zeros.count)
+            bytes.append(contentsOf: Self.zeros[..<chunk])
+            zeroed += chunk
         }
-        for field in fields { bytes.append(contentsOf: field.utf8) }
-        while (bytes.count - start) % 8 != 0 { bytes.append(0) }
-        let length = UInt32(bytes.count - start)
-        withUnsafeBytes(of: length.littleEndian) { raw in
-            for (index, byte) in raw.enumerated() { bytes[start + index] = byte }
+        bytes.withUnsafeMutableBytes { raw in
+            let event = raw.baseAddress! + start
+            event.storeBytes(of: UInt32(padded).littleEndian, as: UInt32.self)
+            event.storeBytes(of: type.rawValue.littleEndian, toByteOffset: 4, as: UInt16.self)
+            event.storeBytes(of: malicious ? 1 : 0, toByteOffset: EventView.maliciousOffset, as: UInt8.self)
+            event.storeBytes(of: UInt8(fields.count), toByteOffset: 7, as: UInt8.self)
+            event.storeBytes(of: sequence.littleEndian, toByteOffset: 8, as: UInt64.self)
+            var payload = slotsEnd
+            for (index, field) in fields.enumerated() {
+                var field = field
+                let count = field.withUTF8 { utf8 in
+                    if let source = utf8.baseAddress { (event + payload).copyMemory(from: source, byteCount: utf8.count) }
+                    return utf8.count
+                }
+                let slot = EventView.headerSize + index * MemoryLayout<FieldSlot>.size
+                event.storeBytes(of: UInt32(payload).littleEndian, toByteOffset: slot, as: UInt32.self)
+                event.storeBytes(of: UInt32(count).littleEndian, toByteOffset: slot + 4, as: UInt32.self)
+                payload += count
+            }
         }
         count += 1
     }
+
+    private static let zeros = [UInt8](repeating: 0, count: 1 << 14)
 
     /// Calls `body` for each event, in order. A batch built by ``append`` is
     /// always well-formed; for bytes from elsewhere use ``EventReader``, which

@@ -13,6 +13,8 @@ import RingfenceContent
 ///     .. field bytes, zero-padded to 8
 public struct EventView {
     public static let headerSize = 16
+    /// Where the flags byte sits (bit 0: malicious).
+    public static let maliciousOffset = 6
 
     public let base: UnsafeRawPointer
     public let length: Int

@@ -10,6 +10,9 @@ public struct TelemetryGenerator: Sendable {
     private var random: SeededGenerator
     private var sequence: UInt64 = 0
     private let cumulative: [(type: TemplateTypeID, upTo: Double)]
+    /// Per template type (by raw value): how this sensor's fields map onto the
+    /// built-in sensor's, nil where they are the same. Worked out once, not per event.
+    private let fieldMaps: [TemplateTypeID: [Int?]]
 
     public init(seed: UInt64, mix: EventMix = .standard, sensor: SensorTemplates = .builtIn) {
         self.mix = mix
@@ -22,6 +25,12 @@ public struct TelemetryGenerator: Sendable {
             cumulative.append((type, total))
         }
         self.cumulative = cumulative.map { ($0.type, $0.upTo / max(total, .leastNonzeroMagnitude)) }
+        var fieldMaps: [TemplateTypeID: [Int?]] = [:]
+        for type in sensor.types {
+            let builtIn = SensorTemplates.builtIn.type(type.id)?.fields ?? []
+            if type.fields != builtIn { fieldMaps[type.id] = type.fields.map { builtIn.firstIndex(of: $0) } }
+        }
+        self.fieldMaps = fieldMaps
     }
 
     /// Appends `count` events to `batch`.
@@ -42,14 +51,11 @@ public struct TelemetryGenerator: Sendable {
         let malicious = Double.random(in: 0..<1, using: &random) < mix.malicious
         sequence += 1
         let canonical = fields(for: type, malicious: malicious)
-        guard let sensorType = sensor.type(type) else { return }
-        let builtIn = SensorTemplates.builtIn.type(type)?.fields ?? []
-        if sensorType.fields == builtIn {
-            batch.append(type: type, malicious: malicious, sequence: sequence, fields: canonical)
-        } else {
+        if let map = fieldMaps[type] {
             // A sensor build with another field list: supply by name, empty for unknown fields.
-            let values = sensorType.fields.map { name in builtIn.firstIndex(of: name).map { canonical[$0] } ?? "" }
-            batch.append(type: type, malicious: malicious, sequence: sequence, fields: values)
+            batch.append(type: type, malicious: malicious, sequence: sequence, fields: map.map { $0.map { canonical[$0] } ?? "" })
+        } else if sensor.type(type) != nil {
+            batch.append(type: type, malicious: malicious, sequence: sequence, fields: canonical)
         }
     }
 
@@ -95,10 +101,10 @@ public struct TelemetryGenerator: Sendable {
     private mutating func file(_ malicious: Bool) -> [String] {
         typealias V = TelemetryVocabulary
         let path = malicious ? pick(V.maliciousFilePaths) : pick(V.benignFilePaths)
-        let name = path.split(separator: "\\").last.map(String.init) ?? path
-        let ext = name.split(separator: ".").count > 1 ? "." + (name.split(separator: ".").last.map(String.init) ?? "") : ""
+        let name = path.lastIndex(of: "\\").map { path[path.index(after: $0)...] } ?? path[...]
+        let ext = name.lastIndex(of: ".").map { dot in dot == name.startIndex ? "" : String(name[dot...]) } ?? ""
         // The event log is only ever appended to by a benign host; deleting it is an attack.
-        let operation = malicious || path.contains("winevt") ? "write" : pick(["write", "write", "rename", "delete"])
+        let operation = malicious || V.isEventLog(path) ? "write" : pick(["write", "write", "rename", "delete"])
         return [operation, path, ext, malicious ? pick(V.maliciousImages) : pick(V.benignImages),
                 "\(int(400...40000))", pick(V.users), "\(int(0...50_000_000))", hash(), "\\Device\\HarddiskVolume3",
                 ext == ".exe" || ext == ".sys" || ext == ".dll" ? "true" : "false", pick(["0", "0", "3"]),
@@ -121,16 +127,18 @@ public struct TelemetryGenerator: Sendable {
     private mutating func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &random)] }
     private mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &random) }
 
+    /// 64 lower-case hex digits from four random words, most significant digit first.
     private mutating func hash() -> String {
-        var text = ""
-        text.reserveCapacity(64)
-        for _ in 0..<4 {
-            let word = random.next()
-            let digits = String(word, radix: 16)
-            text += String(repeating: "0", count: 16 - digits.count) + digits
+        let words = (random.next(), random.next(), random.next(), random.next())
+        return String(unsafeUninitializedCapacity: 64) { buffer in
+            for (index, word) in [words.0, words.1, words.2, words.3].enumerated() {
+                for digit in 0..<16 { buffer[index * 16 + digit] = Self.hexDigits[Int((word >> (60 - 4 * UInt64(digit))) & 0xF)] }
+            }
+            return 64
         }
-        return text
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Fills `%d` (a number), `%h` (4 hex digits), `%n` (a large number) and `%g` (a GUID).
     private mutating func expand(_ format: String) -> String {

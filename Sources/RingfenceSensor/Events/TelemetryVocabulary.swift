@@ -77,6 +77,10 @@ enum TelemetryVocabulary {
         "C:\\Windows\\SoftwareDistribution\\Download\\a1b2\\update.cab",
     ]
 
+    /// The Windows event logs among the benign paths (looked up, not searched, per event).
+    static let eventLogPaths = Set(benignFilePaths.filter { $0.contains("winevt") })
+    static func isEventLog(_ path: String) -> Bool { eventLogPaths.contains(path) }
+
     static let maliciousFilePaths = [
         "C:\\Users\\alice\\Documents\\Q3 report.docx.locked", "C:\\Users\\Public\\README_TO_DECRYPT.txt",
         "C:\\Windows\\System32\\drivers\\evil64.sys", "C:\\Users\\bob\\AppData\\Local\\Temp\\stage2.ps1",

@@ -14,6 +14,7 @@ public final class CheckedInterpreter: ContentInterpreter {
     let sensor: SensorTemplates
     var content = LoadedContent()
     public let effects = RuleEffects()
+    public var trace = InterpreterTrace()
     var captureBuffer = [UInt8](repeating: 0, count: RuleEffects.captureSize)
     /// Reused between events so that checked evaluation allocates nothing.
     var fields: [FieldSlot] = []
@@ -38,6 +39,7 @@ public final class CheckedInterpreter: ContentInterpreter {
         var verdict = Verdict.allow
         var budget = UnlimitedBudget()
         instances: for instance in content.instances(for: event.type) {
+            if !effects.overrun { trace.mark(instance) }
             for (position, field) in instance.fields.enumerated() {
                 gathered[position] = fields[field]  // bounds-checked: traps on field 21 of 20
             }

@@ -20,6 +20,8 @@ struct CompiledInstance: Sendable {
     }
 
     let id: UInt32
+    /// The channel the instance came in.
+    let channel: UInt32
     let action: RuleAction
     /// 0-based input fields the instance reads, in criterion order.
     let fields: [Int]
@@ -31,6 +33,7 @@ struct CompiledInstance: Sendable {
 
     init(_ instance: TemplateInstance, in file: ChannelFile, regexLimits: RegexLimits) throws(RegexError) {
         id = instance.id
+        channel = file.header.channel
         action = instance.action
         let constrained = instance.constrainedFields
         fields = constrained

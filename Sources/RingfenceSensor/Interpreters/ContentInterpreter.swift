@@ -21,6 +21,11 @@ public protocol ContentInterpreter: AnyObject {
 
     /// The state actions can damage (see ``RuleEffects``); the kernel checks it after each batch.
     var effects: RuleEffects { get }
+
+    /// Where evaluation is, for a kernel-mode host's crash dump. Once an action
+    /// has corrupted the state next to its buffer the trace stops moving, so it
+    /// names the instance that did it.
+    var trace: InterpreterTrace { get set }
 }
 
 extension ContentInterpreter {

@@ -20,6 +20,7 @@ public final class ResilientInterpreter: ContentInterpreter {
     public let stepBudget: Int
     var content = LoadedContent()
     public let effects = RuleEffects()
+    public var trace = InterpreterTrace()
 
     public init(sensor: SensorTemplates = .builtIn, stepBudget: Int = 100_000) {
         self.sensor = sensor
@@ -67,6 +68,7 @@ public final class ResilientInterpreter: ContentInterpreter {
         var verdict = Verdict.allow
         var broken: [(instance: UInt32, field: Int, reason: ValidationFinding.Reason)] = []
         instances: for instance in content.instances(for: event.type) {
+            trace.mark(instance)
             var budget = StepBudget(stepBudget)
             // Checked at the point of access, as well as at load: a sensor build
             // may supply fewer fields for some events than the content expects.

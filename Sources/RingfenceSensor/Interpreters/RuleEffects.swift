@@ -18,6 +18,10 @@ public final class RuleEffects {
     static let canaryByte: UInt8 = 0xA5
 
     let block: UnsafeMutablePointer<UInt8>
+    /// A copy has run past the buffer. The kernel learns of it only from its
+    /// integrity check (``intact``); this flag is what lets the trace stop at
+    /// the instance that did it, at the cost of one load per instance.
+    public private(set) var overrun = false
 
     public init() {
         block = .allocate(capacity: Self.captureSize + Self.canarySize)
@@ -28,9 +32,12 @@ public final class RuleEffects {
     deinit { block.deallocate() }
 
     /// The kernel's integrity check: is the state next to the buffer intact?
+    /// (One memcmp: it runs after every batch, in debug builds too.)
     public var intact: Bool {
-        (0..<Self.canarySize).allSatisfy { block[Self.captureSize + $0] == Self.canaryByte }
+        Self.canary.withUnsafeBufferPointer { memcmp(block + Self.captureSize, $0.baseAddress!, Self.canarySize) == 0 }
     }
+
+    private static let canary = [UInt8](repeating: canaryByte, count: canarySize)
 
     /// collect-file: open and close the named file (read-only; nothing is created).
     func collectFile(named value: UnsafeBufferPointer<UInt8>) {
@@ -43,6 +50,7 @@ public final class RuleEffects {
     /// capture-field the 2024 way: the whole value, whatever its length.
     func captureUnchecked(_ value: UnsafeBufferPointer<UInt8>) {
         guard let source = value.baseAddress else { return }
+        if value.count > Self.captureSize { overrun = true }
         block.update(from: source, count: min(value.count, Self.captureSize + Self.canarySize))
     }
 

@@ -15,6 +15,7 @@ public final class UnsafeInterpreter: ContentInterpreter {
     let sensor: SensorTemplates
     var content = LoadedContent()
     public let effects = RuleEffects()
+    public var trace = InterpreterTrace()
     var captureBuffer = [UInt8](repeating: 0, count: RuleEffects.captureSize)
     let frame = GuardedFieldFrame()
     /// The inputs of one instance, gathered before comparison.
@@ -36,6 +37,7 @@ public final class UnsafeInterpreter: ContentInterpreter {
         var verdict = Verdict.allow
         var budget = UnlimitedBudget()
         instances: for instance in content.instances(for: event.type) {
+            if !effects.overrun { trace.mark(instance) }
             for (position, field) in instance.fields.enumerated() {
                 gathered[position] = slots[field]  // no bounds check: the defect
             }

@@ -4,6 +4,7 @@ import RingfenceContent
 import RingfenceHost
 import RingfenceLab
 import RingfenceSensor
+import RingfenceSystem
 
 extension Ringfence {
     struct Host: ParsableCommand {
@@ -19,11 +20,17 @@ extension Ringfence {
         @Option var config: String
         @Option var disk: String
 
-        func run() throws {
-            guard let data = FileManager.default.contents(atPath: config) else { throw ExitCode(2) }
-            let configuration = try JSONDecoder().decode(HostConfiguration.self, from: data)
-            let kernel = HostKernel(configuration: configuration, disk: HostDisk(root: disk), control: 3, status: 4)
-            throw ExitCode(kernel.run())
+        func run() throws { try Self.boot(config: config, disk: disk) }
+
+        static func boot(config: String, disk: String) throws {
+            do {
+                let configuration = try JSONDecoder().decode(HostConfiguration.self, from: Data(try FileBytes.read(config)))
+                try HostKernel(configuration: configuration, disk: HostDisk(root: disk)).run()
+            } catch {
+                // The lab reads this line from the boot's log when the host exits 2.
+                StandardError.complain("\(config): \(error)")
+                throw ExitCode(2)
+            }
         }
     }
 }
@@ -38,9 +45,9 @@ extension Ringfence.Host {
         @Option(help: "unsafe, checked or resilient.") var interpreter: InterpreterKind = .unsafe
         @Option(help: "The update: a rules file (YAML) or a channel file.") var update: String?
         @Option(help: "A catalog fault to apply to the update first.") var fault: Fault?
-        @Option(help: "Seconds after boot the update arrives.") var at = 0.2
-        @Option(help: "Seconds the host runs after the update.") var duration = 1.0
-        @Option(help: "Events per second.") var rate = 20_000
+        @Option(help: "Simulated time after boot the update arrives (200ms, 2s, 78m).") var at = SimulatedTime.milliseconds(200)
+        @Option(help: "Simulated time the host runs after the update.") var duration = SimulatedTime.seconds(1)
+        @Option(help: "Events per simulated second (default: the scenario format's, 20000).") var rate: Int?
         @Option(help: "The cloud's validator: off, on or buggy.") var validator: ValidatorMode = .buggy
         @Option(help: "After a crash: none, safe-mode, remote-fix or known-bad-list.") var recovery: RecoveryAction = .safeMode
         @Option(help: "Most boots.") var maxBoots = 4
@@ -60,7 +67,8 @@ extension Ringfence.Host {
             trial.duration = duration
             trial.eventRate = rate
             trial.validator = validator
-            trial.boot = BootSettings(maxBoots: maxBoots, recovery: recovery)
+            trial.boot.maxBoots = maxBoots
+            trial.boot.recovery = recovery
             trial.failMode = failMode
             trial.seed = seed
             let result = try TrialRunner(settings: try trial.settings(name: "\(isolation)-\(interpreter)"), folder: absolute(work)).run()
@@ -74,5 +82,12 @@ func absolute(_ path: String) -> String {
 }
 
 extension Isolation: ExpressibleByArgument {}
+extension SimulatedTime: ExpressibleByArgument {
+    /// `200ms`, `2s`, `78m`, or plain seconds.
+    public init?(argument: String) {
+        guard let time = SimulatedTime(text: argument) ?? Double(argument).map(SimulatedTime.init(seconds:)) else { return nil }
+        self = time
+    }
+}
 extension FailMode: ExpressibleByArgument {}
 extension RecoveryAction: ExpressibleByArgument {}

@@ -50,7 +50,9 @@ extension Ringfence.SandboxCommand {
     struct ForkServerProcess: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "__zygote", shouldDisplay: false)
 
-        func run() throws {
+        func run() throws { Self.serve() }
+
+        static func serve() -> Never {
             let entries = SandboxEntries.standard.merging(["agent": AgentMain.entry]) { $1 }.merging(HostileAgents.entries) { $1 }
             ForkServer.serve(socket: 3, entries: entries)
         }

@@ -70,10 +70,14 @@ extension Ringfence {
         func run() throws {
             try reportingErrors {
                 guard let base = try ScenarioInput.load([scenario], seed: seed).first else { return }
-                let variations = try vary.map { entry -> (key: String, values: [String]) in
+                let variations = try vary.map { entry -> (key: Scenario.Variable, values: [String]) in
                     let parts = entry.split(separator: "=", maxSplits: 1)
                     guard parts.count == 2, !parts[1].isEmpty else { throw UserFacingError.invalidInput("--vary: '\(entry)' is not KEY=v1,v2") }
-                    return (String(parts[0]), parts[1].split(separator: ",").map(String.init))
+                    guard let variable = Scenario.Variable(rawValue: String(parts[0])) else {
+                        let keys = Scenario.Variable.allCases.map(\.rawValue).joined(separator: ", ")
+                        throw UserFacingError.invalidInput("--vary: unknown key '\(parts[0])' (\(keys))")
+                    }
+                    return (variable, parts[1].split(separator: ",").map(String.init))
                 }
                 let matrix: RunReport
                 do {
