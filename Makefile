@@ -6,7 +6,7 @@ CONFIG       ?= debug
 RINGFENCE     = .build/$(CONFIG)/ringfence
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo bench bench-baseline clean
+.PHONY: all deps build release test demo bench bench-baseline reliability fuzz clean
 
 all: build
 
@@ -26,6 +26,33 @@ release:
 
 test: deps
 	$(SWIFT) test
+
+# The reliability suite at full size (docs/reliability.md): the escape corpus
+# from a debug and a release build, a 10,000-failure soak, neighbour
+# isolation, 100 kills of the lab, the bad-input corpus, 100 injected set-up
+# failures, the fuzz corpus replay and the C target under AddressSanitizer.
+# `make test` runs the same tests at a small size. The figures are printed at
+# the end.
+FIGURES = .build/reliability-figures.txt
+reliability: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build --build-tests
+	rm -f $(FIGURES)
+	RINGFENCE_RELIABILITY=full RINGFENCE_RELIABILITY_FIGURES=$(CURDIR)/$(FIGURES) \
+		$(SWIFT) test --skip-build --filter 'RingfenceReliabilityTests|BadInputTests'
+	@echo; cat $(FIGURES)
+
+# libFuzzer on each decoder for FUZZ_SECONDS, starting from the committed seed
+# corpus (Tests/Fuzz/Corpus). A crash is saved under Tests/Fuzz/Crashes/TARGET/:
+# commit it, and `make test` replays it from then on.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(SWIFT) build -c release --product ringfence-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DRINGFENCE_FUZZ --scratch-path .build-fuzz
+	for target in channel frame scenario profile; do \
+		mkdir -p .build-fuzz/corpus/$$target Tests/Fuzz/Crashes/$$target; \
+		RINGFENCE_FUZZ_TARGET=$$target .build-fuzz/release/ringfence-fuzz -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+			-artifact_prefix=Tests/Fuzz/Crashes/$$target/ .build-fuzz/corpus/$$target Tests/Fuzz/Corpus/$$target || exit 1; \
+	done
 
 # The July 19 replay.
 demo: build

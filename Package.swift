@@ -36,6 +36,7 @@ let package = Package(
         .target(
             name: "RingfenceContent",
             dependencies: [
+                "RingfenceSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -104,10 +105,21 @@ let package = Package(
             // dynamic one spends most of its start resolving relocations (BENCHMARKS.md, issue 10).
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
         ),
+        // The decoders under libFuzzer (`make fuzz`, built with -sanitize=fuzzer
+        // -DRINGFENCE_FUZZ), or replaying the committed corpus and every crash
+        // found so far (`make test`).
+        .executableTarget(
+            name: "ringfence-fuzz",
+            dependencies: ["RingfenceContent", "RingfenceHost", "RingfenceLab", "RingfenceSandbox"],
+            path: "Tests/Fuzz",
+            exclude: ["Corpus", "Crashes"]
+        ),
         .target(
             name: "RingfenceTestSupport",
             dependencies: ["RingfenceContent", "RingfenceSystem"],
-            path: "Tests/RingfenceTestSupport"
+            path: "Tests/RingfenceTestSupport",
+            // Compiled by the tests themselves (cc -shared) and preloaded into the real binary.
+            exclude: ["Interposer"]
         ),
         .testTarget(
             name: "RingfenceContentTests",
@@ -130,8 +142,16 @@ let package = Package(
             dependencies: ["RingfenceLab", "RingfenceHost", "RingfenceContent", "RingfenceSystem", "RingfenceTestSupport"]
         ),
         .testTarget(
+            name: "RingfenceReliabilityTests",
+            dependencies: ["ringfence", "ringfence-probe", "ringfence-fuzz", "RingfenceSandbox", "RingfenceSystem", "RingfenceTestSupport"],
+            // Compiled by the test itself with the sanitizers.
+            exclude: ["ASan"]
+        ),
+        .testTarget(
             name: "RingfenceCLITests",
-            dependencies: ["ringfence", "ringfence-cli", "ringfence-probe", "RingfenceSandbox", "RingfenceSystem", "RingfenceTestSupport"]
+            dependencies: ["ringfence", "ringfence-cli", "ringfence-probe", "RingfenceSandbox", "RingfenceSystem", "RingfenceTestSupport"],
+            // The malformed-input corpus: data files read by BadInputTests, not sources.
+            exclude: ["BadInput"]
         ),
     ]
 )

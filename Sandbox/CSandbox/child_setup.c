@@ -62,10 +62,9 @@ static void rf_fail(const struct rf_setup_state *state, int stage, int error) {
     _exit(127);
 }
 
-/// Runs one stage: the injected failure first (tests), then the real check.
-#define RF_STAGE(state, config, stage, ok) \
+/// Runs one stage: a failed check ends the child with the stage and errno.
+#define RF_STAGE(state, stage, ok) \
     do { \
-        if ((config)->inject_stage == (stage)) rf_fail((state), (stage), (config)->inject_error); \
         if (!(ok)) rf_fail((state), (stage), errno); \
     } while (0)
 
@@ -172,49 +171,72 @@ static int rf_drop_identity(const struct rf_child_config *config) {
     return 1;
 }
 
+/// 8a. The filter as it will be loaded: when it names the sender itself, a
+/// copy on this stack with every placeholder replaced by this process's pid
+/// (never the parent's buffer, which an exec-path child shares). Any count
+/// other than the parent's means the program is not the one it compiled:
+/// fail closed. Returns NULL with errno on failure.
+static const struct sock_filter *rf_filter_for_self(const struct rf_child_config *config, struct sock_filter *copy) {
+    if (config->filter == NULL || config->filter_length == 0) { errno = EINVAL; return NULL; }
+    if (config->self_pid_sites == 0) return config->filter;
+    if (config->filter_length > BPF_MAXINSNS || config->self_pid_sites < 0) { errno = EINVAL; return NULL; }
+    __u32 pid = (__u32)syscall(SYS_getpid);
+    int found = 0;
+    for (unsigned i = 0; i < config->filter_length; i++) {
+        copy[i] = config->filter[i];
+        if (copy[i].k != RF_SELF_PID_PLACEHOLDER) continue;
+        if (copy[i].code != (BPF_JMP | BPF_JEQ | BPF_K)) { errno = EINVAL; return NULL; }
+        copy[i].k = pid;
+        found++;
+    }
+    if (found != config->self_pid_sites) { errno = EINVAL; return NULL; }
+    return copy;
+}
+
 // MARK: - The checklist
 
 static void rf_run_setup(const struct rf_child_config *config, struct rf_setup_state *state) {
 
     // 1. Die with the supervisor; and if it is already gone, do not start at all.
-    RF_STAGE(state, config, RF_STAGE_PARENT_DEATH, prctl(PR_SET_PDEATHSIG, config->parent_death_signal, 0, 0, 0) == 0);
+    RF_STAGE(state, RF_STAGE_PARENT_DEATH, prctl(PR_SET_PDEATHSIG, config->parent_death_signal, 0, 0, 0) == 0);
     if (config->expected_parent > 0 && getppid() != config->expected_parent) rf_fail(state, RF_STAGE_PARENT_DEATH, ESRCH);
 
     // 2. A process group of its own, so the supervisor can signal the whole agent.
-    RF_STAGE(state, config, RF_STAGE_PROCESS_GROUP, setpgid(0, 0) == 0);
+    RF_STAGE(state, RF_STAGE_PROCESS_GROUP, setpgid(0, 0) == 0);
 
     // 3. Signals.
-    RF_STAGE(state, config, RF_STAGE_SIGNALS, rf_reset_signals(config));
+    RF_STAGE(state, RF_STAGE_SIGNALS, rf_reset_signals(config));
 
     // 4. File descriptors.
-    RF_STAGE(state, config, RF_STAGE_FDS, rf_layout_fds(config, state));
+    RF_STAGE(state, RF_STAGE_FDS, rf_layout_fds(config, state));
 
     // 5. Resource limits.
-    RF_STAGE(state, config, RF_STAGE_RLIMITS, rf_set_limits(config));
+    RF_STAGE(state, RF_STAGE_RLIMITS, rf_set_limits(config));
 
     // (optional) Namespaces were created by clone; in a new mount namespace,
     // stop mount events propagating back to the host.
     if (config->private_mounts) {
-        RF_STAGE(state, config, RF_STAGE_NAMESPACES, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
+        RF_STAGE(state, RF_STAGE_NAMESPACES, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
     }
 
     // 6. Identity.
-    RF_STAGE(state, config, RF_STAGE_IDENTITY, rf_drop_identity(config));
+    RF_STAGE(state, RF_STAGE_IDENTITY, rf_drop_identity(config));
     // Changing the effective uid clears the parent-death signal (commit_creds),
     // so step 1 is re-armed here and the parent checked once more.
-    RF_STAGE(state, config, RF_STAGE_PARENT_DEATH, prctl(PR_SET_PDEATHSIG, config->parent_death_signal, 0, 0, 0) == 0);
+    RF_STAGE(state, RF_STAGE_PARENT_DEATH, prctl(PR_SET_PDEATHSIG, config->parent_death_signal, 0, 0, 0) == 0);
     if (config->expected_parent > 0 && getppid() != config->expected_parent) rf_fail(state, RF_STAGE_PARENT_DEATH, ESRCH);
 
     // 7. No new privileges: required for an unprivileged seccomp filter, and
     // it keeps setuid binaries from undoing step 6.
-    RF_STAGE(state, config, RF_STAGE_NO_NEW_PRIVS, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0);
+    RF_STAGE(state, RF_STAGE_NO_NEW_PRIVS, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0);
 
     // 8. Seccomp, last: the BPF was compiled by libseccomp in the parent; here
     // it is only handed to the kernel.
-    struct sock_fprog program = { config->filter_length, (struct sock_filter *)config->filter };
+    struct sock_filter copy[BPF_MAXINSNS];
+    const struct sock_filter *filter = rf_filter_for_self(config, copy);
+    if (filter == NULL) rf_fail(state, RF_STAGE_SECCOMP, errno);
+    struct sock_fprog program = { config->filter_length, (struct sock_filter *)filter };
     long listener = -1;
-    if (config->inject_stage == RF_STAGE_SECCOMP) rf_fail(state, RF_STAGE_SECCOMP, config->inject_error);
-    if (config->filter == NULL || config->filter_length == 0) rf_fail(state, RF_STAGE_SECCOMP, EINVAL);
     listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, config->seccomp_flags, &program);
     if (listener < 0) rf_fail(state, RF_STAGE_SECCOMP, errno);
 

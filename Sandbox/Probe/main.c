@@ -11,7 +11,12 @@ static const char *const names[] = {
     "", "open-shadow", "socket", "execve", "ptrace-parent", "kill-parent", "kill-sibling",
     "clone-namespaces", "clone3", "io-uring", "bpf", "unshare", "mount", "personality", "keyctl",
     "i386-syscall", "x32-syscall", "fork-bomb", "memory-bomb", "fd-exhaustion", "cpu-spin",
+    "open-truncate", "open-create", "open-write", "openat2", "tgkill-sibling", "tkill-sibling",
+    "rt_sigqueueinfo-sibling", "pidfd_send_signal-sibling", "kill-unrelated", "kill-group", "kill-everyone",
+    "process_vm_writev-parent", "kcmp", "userfaultfd", "perf_event_open", "open_by_handle_at", "setns",
+    "tiocsti", "memfd-execveat", "fanotify_init", "iopl", "modify_ldt", "vmsplice", "thread-11-of-16",
 };
+_Static_assert(sizeof names / sizeof names[0] == RF_PROBE_COUNT_PLUS_ONE, "one name per probe");
 
 int main(int argc, char **argv) {
     if (argc < 2) {

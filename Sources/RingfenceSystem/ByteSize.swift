@@ -15,6 +15,14 @@ public enum ByteSize {
         }
         return Int(trimmed).flatMap { $0 >= 0 ? $0 : nil }
     }
+
+    /// `1 MiB`, `64 KiB`, `1000 bytes`: the largest binary unit that divides the size.
+    public static func describe(_ bytes: Int) -> String {
+        for (suffix, factor) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= factor && bytes % factor == 0 {
+            return "\(bytes / factor) \(suffix)"
+        }
+        return "\(bytes) bytes"
+    }
 }
 
 /// Durations as people write them: `500us`, `200ms`, `2s`, `78m`, `1h`.

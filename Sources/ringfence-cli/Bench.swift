@@ -12,7 +12,7 @@ extension Ringfence {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the performance suite and print the figures (build with -c release).",
-            subcommands: [Interpreters.self, Parser.self, Sandbox.self, SandboxRunVersusPeers.self, Host.self, Scenarios.self])
+            subcommands: [Interpreters.self, Parser.self, Sandbox.self, SandboxRunVersusPeers.self, Host.self, Scenarios.self, Soak.self])
     }
 }
 
@@ -259,6 +259,25 @@ func sayPeerTable(_ peers: [(name: String, samples: Samples)]) {
         say(columns([name, String(format: "%.3f", samples.median), String(format: "%.3f", samples.percentile(90)),
                      String(format: "[%.3f - %.3f]", samples.min, samples.max), bwrap.map { String(format: "%.2fx", samples.median / $0) } ?? "-"],
                     width: 18))
+    }
+}
+
+extension Ringfence.Bench {
+    struct Soak: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mixed agent failures under one supervisor, and what they leave behind (the reliability suite's soak).",
+            discussion: "Exit status 1 when a failure ended as another kind, the fork server died, a zombie or a descriptor was left, or RSS grew over 5%.")
+
+        @Option(help: "Failures to cause.") var failures = 10_000
+        @Option(help: "One failure in this many is a CPU-limit one (each costs a second of CPU).") var cpuEvery = 500
+
+        func run() throws {
+            guard let profile = ShippedProfiles.path(named: "agent") else { throw UserFacingError.invalidInput("the shipped agent.json profile was not found") }
+            let result = try SoakBenchmark(profile: profile, failures: failures, cpuEvery: cpuEvery).run()
+            say("soak: \(result.summary)")
+            for line in result.wrong { say("  ended otherwise: \(line)") }
+            if !result.held { throw ExitCode(1) }
+        }
     }
 }
 

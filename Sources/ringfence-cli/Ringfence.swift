@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RingfenceSandbox
 import RingfenceSystem
 
 /// The full `ringfence` command tree: a thin layer over the Ringfence
@@ -44,10 +45,16 @@ struct Ringfence: ParsableCommand {
     static func internalEntry(_ arguments: ArraySlice<String>) -> (() throws -> Void)? {
         let words = Array(arguments)
         if words.count == 5, words[0] == HostProcess.configuration.commandName, words[1] == "--config", words[3] == "--disk" {
-            return { try HostProcess.boot(config: words[2], disk: words[4]) }
+            return {
+                ParentDeath.armFromEnvironment()
+                try HostProcess.boot(config: words[2], disk: words[4])
+            }
         }
         if words == [SandboxCommand.configuration.commandName!, SandboxCommand.ForkServerProcess.configuration.commandName!] {
-            return { SandboxCommand.ForkServerProcess.serve() }
+            return {
+                ParentDeath.armFromEnvironment()
+                SandboxCommand.ForkServerProcess.serve()
+            }
         }
         return nil
     }

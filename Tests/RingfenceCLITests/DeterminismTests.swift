@@ -31,7 +31,7 @@ import Testing
     }
 
     func arguments(_ name: String, jobs: Int) -> [String] {
-        ["run"] + Self.inputs + ["--format", "json", "--output", "\(work)/\(name).json", "--work", "\(work)/\(name)", "--bundles",
+        ["run"] + Self.inputs + ["--allow", Fixtures.content, "--format", "json", "--output", "\(work)/\(name).json", "--work", "\(work)/\(name)", "--bundles",
                                  "\(work)/\(name)-bundles", "--jobs", "\(jobs)"]
     }
 

@@ -78,7 +78,7 @@ import Testing
         let path = scenario("wrong-hope", expect: "  outcome: clean\n  hostSurvived: true")
         let output = "\(work)/failed.json"
         let bundles = "\(work)/bundles"
-        let first = try RingfenceBinary.run(["run", path, "--format", "json", "--output", output, "--work", "\(work)/runs", "--bundles", bundles])
+        let first = try RingfenceBinary.run(["run", path, "--allow", Fixtures.content, "--format", "json", "--output", output, "--work", "\(work)/runs", "--bundles", bundles])
         #expect(first.status == .exited(1))
         let failed = try #require(scenarios(try json(output)).first)
         #expect(failed["outcome"] as? String == "isolated")
@@ -111,14 +111,32 @@ import Testing
         #expect(try comparable(again) == comparable(failed))
     }
 
-    @Test func aSandboxThatCannotBeSetUpIsExitThree() throws {
+    /// A profile that does not compile is invalid input: exit 2, naming the
+    /// scenario's key and the profile's own error, before anything runs.
+    @Test func aBadProfileIsRefusedBeforeTheRun() throws {
         let profile = "\(work)/broken-profile.json"
         _ = FileManager.default.createFile(atPath: profile, contents: Data(#"{"defaultAction": "SCMP_ACT_KILL", "syscalls": [{"names": ["nosuchcall"], "action": "SCMP_ACT_ALLOW"}]}"#.utf8))
         let path = scenario("no-sandbox", profile: profile, expect: "  outcome: isolated")
-        let result = try RingfenceBinary.run(["run", path, "--format", "json", "--output", "\(work)/sandbox.json", "--work", "\(work)/runs"])
-        #expect(result.status == .exited(3))
+        let result = try RingfenceBinary.run(["run", path, "--allow", Fixtures.content, "--format", "json", "--output", "\(work)/sandbox.json", "--work", "\(work)/runs"])
+        #expect(result.status == .exited(2))
+        #expect(result.stderr.contains("agents[0].profile: profile \(profile): unknown syscall names: nosuchcall"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: "\(work)/sandbox.json"))
+    }
+
+    /// A sandbox that cannot be set up when the agent starts (its seccomp
+    /// load fails, made to by a preloaded library) is exit 3, and the report
+    /// says why; stderr says it too, although the report went to a file.
+    @Test func aSandboxThatCannotBeSetUpIsExitThree() throws {
+        let path = scenario("no-sandbox", expect: "  outcome: isolated")
+        let result = try RingfenceBinary.run(["run", path, "--allow", Fixtures.content, "--format", "json", "--output", "\(work)/sandbox.json", "--work", "\(work)/runs"],
+                                             environment: FailureInjection.environment(failing: "seccomp", errno: EPERM))
+        #expect(result.status == .exited(3), "\(result.stderr)")
         let report = try #require(scenarios(try json("\(work)/sandbox.json")).first)
-        #expect((report["error"] as? String)?.contains("unknown syscall names: nosuchcall") == true)
+        let failures = (report["agents"] as? [[String: Any]])?.first?["failures"] as? [[String: Any]] ?? []
+        #expect(failures.first?["kind"] as? String == "sandbox-setup")
+        #expect((failures.first?["detail"] as? String)?.contains("setup failed at seccomp") == true, "\(failures)")
+        #expect(result.stderr.contains("scenario no-sandbox:"), "\(result.stderr)")
     }
 
     @Test func shardsCoverTheSuiteAndMerge() throws {

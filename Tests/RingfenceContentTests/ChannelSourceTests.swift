@@ -36,6 +36,33 @@ import Testing
         #expect(text.render(field: 3) == "'X' ignoreCase")
     }
 
+    /// Children shared between parents make a valid graph whose paths grow
+    /// as 64⁶: rendering it stops at its node budget instead of running for
+    /// hours (issue 11: `content inspect` of a 4.8 KB file never finished).
+    @Test func aSharedGraphRendersWithinItsBudget() throws {
+        let width = 64, levels = 6
+        func index(_ level: Int, _ position: Int) -> UInt32 { UInt32(level * width + position) }
+        var nodes: [NodeDraft] = []
+        for level in 0...levels {
+            for position in 0..<width {
+                let next = position < width - 1 ? index(level, position + 1) : CriterionNode.none
+                nodes.append(level < levels
+                    ? NodeDraft(kind: .all, flags: 0, next: next, child: index(level + 1, 0), payload: [])
+                    : NodeDraft(kind: .literal, flags: 0, next: next, child: CriterionNode.none, payload: Array("x".utf8)))
+            }
+        }
+        let wildcard = UInt32(nodes.count)
+        nodes.append(NodeDraft(kind: .wildcard, flags: 0, next: CriterionNode.none, child: CriterionNode.none, payload: []))
+        let instance = InstanceDraft(id: 1, action: .alert, criteria: [0] + Array(repeating: wildcard, count: 20), nodes: nodes)
+        let draft = ChannelDraft(channel: 291, templateType: .ipc, declaredFieldCount: 21, contentVersion: 1, checksum: .crc32c, instances: [instance])
+        let file = try ChannelFile(parsing: draft.encoded())
+        let started = ContinuousClock.now
+        let text = CriterionText(file: file, instance: try #require(file.instances.first)).render(field: 0)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(text.hasPrefix("all(all(all("))
+        #expect(text.hasSuffix("…)"))
+    }
+
     @Test func unknownKeyNamesPathAndLine() throws {
         let error = try #require(compileError(Self.header + "instances:\n  - id: 1\n    mach: {}\n"))
         #expect(error.path == "instances[0].mach")
@@ -93,7 +120,7 @@ import Testing
     }
 
     @Test func missingFileIsNamed() {
-        #expect(throws: YAMLSourceError(file: "/nonexistent/rules.yaml", path: "", line: nil, column: nil, message: "cannot read the file")) {
+        #expect(throws: YAMLSourceError(file: "/nonexistent/rules.yaml", path: "", line: nil, column: nil, message: "cannot read the file: No such file or directory")) {
             try ChannelSource.compile("/nonexistent/rules.yaml")
         }
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite(.timeLimit(.minutes(10))) struct ReportTests {
     static func sample(failed: Bool = false) -> RunReport {
         let failure = ScenarioReport.Failure(kind: "crash", signal: "SIGSEGV", syscall: nil, update: 1)
-        let agent = ScenarioReport.Agent(name: "sensor", isolation: "user", interpreter: "unsafe", failures: [failure], restarts: 1, rollbacks: 1,
+        let agent = ScenarioReport.Agent(name: "sensor", isolation: "user", interpreter: "unsafe", failures: [failure], failureCount: 1, restarts: 1, rollbacks: 1,
                                          quarantined: ["ab"], permanentlyFailed: false, unprotectedSeconds: 0.01,
                                          events: .init(processed: 900, missed: 100, malicious: 10, detected: 9, generated: 1000, blocked: 0))
         let checks = [ExpectationCheck(check: "outcome == isolated", passed: true, message: nil),

@@ -40,7 +40,7 @@ import Testing
     /// Writes `text` as a scenario in a folder of its own and decodes it.
     func decode(_ text: String) -> Result<Scenario, YAMLSourceError> {
         let path = Fixtures.writeTemporary(text, name: "scenario.yaml")
-        do { return .success(try ScenarioDecoder.load(path)) } catch { return .failure(error) }
+        do { return .success(try ScenarioDecoder.load(path, allowing: [Fixtures.content])) } catch { return .failure(error) }
     }
 
     func error(_ text: String) throws -> YAMLSourceError {

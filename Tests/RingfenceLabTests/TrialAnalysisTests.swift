@@ -37,6 +37,28 @@ import Testing
                              counts: totals(generated: 100)))
     }
 
+    /// The lab keeps tallies, not records: 5,000 agent failures in one trial
+    /// leave no record in memory, list the first 1,000 failures and timeline
+    /// entries, and count them all (issue 11: the lab grew with every restart).
+    @Test func theLabsMemoryDoesNotGrowWithRestarts() throws {
+        let log = try RecordLog(path: Fixtures.temporaryDirectory("record-log") + "/records.jsonl", settings: settings())
+        log.append(.attemptStarted(.normal), at: .zero, boot: 1)
+        for index in 1...5_000 {
+            log.append(.host(.agentFailure(agent: "sensor", AgentFailure(kind: .crash, signal: .segmentationFault))), at: .milliseconds(Int64(index)), boot: 1)
+            log.append(.host(.agentRestart(agent: "sensor", restarts: index)), at: .milliseconds(Int64(index)), boot: 1)
+        }
+        log.append(.host(.shutdown(totals(generated: 10))), at: .seconds(6), boot: 1)
+        #expect(log.records.isEmpty)
+        let result = log.tally.result()
+        #expect(result.recordCount == 10_002)
+        #expect(result.agents[0].failures.count == TrialAnalysis.Tally.maxListed)
+        #expect(result.agents[0].failureCount == 5_000)
+        #expect(result.agents[0].restarts == 5_000)
+        #expect(result.timeline.count == TrialAnalysis.Tally.maxListed)
+        #expect(result.timelineOmitted == 10_002 - TrialAnalysis.Tally.maxListed)
+        #expect(result.outcome == .isolated)
+    }
+
     @Test func twoCrashesAtBootInARowAreABootLoop() {
         let records = log([
             (1, 0, .attemptStarted(.normal)), (1, 100, crash(atBoot: false)),

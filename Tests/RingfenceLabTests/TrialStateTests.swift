@@ -23,7 +23,7 @@ import Testing
         try disk.prepare()
         // The bad channel 291 is on the disk before the first boot: no update brought it.
         try disk.install(try Fixtures.compiled("ipc-update-291.yaml"), channel: 291, update: 0)
-        return TrialState(settings: settings, log: try RecordLog(path: "\(folder)/records.jsonl"), disk: disk)
+        return TrialState(settings: settings, log: try RecordLog(path: "\(folder)/records.jsonl", settings: settings, retainsRecords: true), disk: disk)
     }
 
     func dump(driver: Int?, channel: UInt32?) -> CrashDumpContents {

@@ -83,7 +83,11 @@ import Testing
 
     @Test(.enabled(if: SandboxFixtures.podmanProfile != nil, "../shared/fixtures/seccomp/podman-default.json is not present"))
     func podmanDefaultProfileParsesAndCompiles() throws {
-        let compiler = try PolicyCompiler.load(SandboxFixtures.podmanProfile!)
+        var compiler = try PolicyCompiler.load(SandboxFixtures.podmanProfile!)
+        // Podman's default allows execve, ptrace, mount...: permissive, so it needs the opt-in.
+        #expect(compiler.permissiveReasons.contains("syscalls[1] allows execve"))
+        #expect(throws: SandboxPolicyError.self) { _ = try compiler.compile(handling: .notify) }
+        compiler.allowsPermissive = true
         #expect(compiler.profile.syscalls?.count == 40)
         #expect(try compiler.compile(handling: .notify).instructionCount > 100)
     }

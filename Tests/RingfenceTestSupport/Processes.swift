@@ -47,6 +47,12 @@ public enum Processes {
         }
     }
 
+    /// Still running: it exists and is not a zombie waiting to be reaped.
+    public static func isAlive(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(after: close)...].hasPrefix(" Z")
+    }
+
     /// Running under a seccomp filter.
     public static func isSandboxed(_ pid: pid_t) -> Bool {
         ((try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? "").contains("Seccomp:\t2")

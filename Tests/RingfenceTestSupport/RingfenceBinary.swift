@@ -10,7 +10,8 @@ public enum RingfenceBinary {
 
     /// Runs `ringfence ARGS` without the Swift crash reporter. Tests pass
     /// absolute paths (see ``Fixtures``), so the working directory does not matter.
-    public static func run(_ arguments: [String]) throws -> ChildProcess.Output {
-        try ChildProcess.run(path, arguments, environment: ["SWIFT_BACKTRACE": "enable=no", "NO_COLOR": "1"])
+    /// Runs the binary to completion; `environment` is added to the defaults.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess.Output {
+        try ChildProcess.run(path, arguments, environment: ["SWIFT_BACKTRACE": "enable=no", "NO_COLOR": "1"].merging(environment) { $1 })
     }
 }

@@ -75,10 +75,15 @@ struct rf_child_config {
     const struct sock_filter *filter; // the BPF program, compiled in the parent
     unsigned short filter_length;
     unsigned int seccomp_flags;       // SECCOMP_FILTER_FLAG_NEW_LISTENER for the notify path
-
-    int inject_stage;                 // tests only: fail at this stage with inject_error
-    int inject_error;
+    int self_pid_sites;               // comparisons with RF_SELF_PID_PLACEHOLDER the child patches, or 0
 };
+
+/// The value a profile's `"$pid"` compiles to. The child copies the filter,
+/// replaces the operand of each `BPF_JMP|BPF_JEQ|BPF_K` instruction carrying
+/// it with its own pid, and loads the copy only if it found exactly
+/// `self_pid_sites` of them: a signal rule can then name the sender itself
+/// and nobody else (the parent cannot know the pid before it clones).
+#define RF_SELF_PID_PLACEHOLDER 0x5E1F5E1Fu
 
 // MARK: - Launching
 
@@ -151,6 +156,10 @@ struct rf_violation_report {
 // MARK: - Kernel calls Swift cannot make directly
 
 int rf_pidfd_open(pid_t pid);
+/// Arms PR_SET_PDEATHSIG(SIGKILL), then dies at once if the parent is no
+/// longer `parent` (it died before the signal was armed). Returns 0, or -1
+/// with errno if the signal could not be armed.
+int rf_die_with_parent(pid_t parent);
 int rf_pidfd_send_signal(int pidfd, int signal);
 int rf_pidfd_getfd(int pidfd, int target_fd);
 /// The kernel supports seccomp user notification (SECCOMP_GET_NOTIF_SIZES works).
@@ -195,6 +204,30 @@ enum rf_probe {
     RF_PROBE_MEMORY_BOMB,
     RF_PROBE_FD_EXHAUSTION,
     RF_PROBE_CPU_SPIN,
+    RF_PROBE_OPEN_TRUNCATE,
+    RF_PROBE_OPEN_CREATE,
+    RF_PROBE_OPEN_WRITE,
+    RF_PROBE_OPENAT2,
+    RF_PROBE_TGKILL_SIBLING,
+    RF_PROBE_TKILL_SIBLING,
+    RF_PROBE_RT_SIGQUEUEINFO_SIBLING,
+    RF_PROBE_PIDFD_SEND_SIGNAL_SIBLING,
+    RF_PROBE_KILL_UNRELATED,
+    RF_PROBE_KILL_GROUP,
+    RF_PROBE_KILL_EVERYONE,
+    RF_PROBE_PROCESS_VM_WRITEV,
+    RF_PROBE_KCMP,
+    RF_PROBE_USERFAULTFD,
+    RF_PROBE_PERF_EVENT_OPEN,
+    RF_PROBE_OPEN_BY_HANDLE_AT,
+    RF_PROBE_SETNS,
+    RF_PROBE_TIOCSTI,
+    RF_PROBE_MEMFD_EXECVEAT,
+    RF_PROBE_FANOTIFY_INIT,
+    RF_PROBE_IOPL,
+    RF_PROBE_MODIFY_LDT,
+    RF_PROBE_VMSPLICE,
+    RF_PROBE_THREAD_11_OF_16,
     RF_PROBE_COUNT_PLUS_ONE,
     // Policy checks rather than escapes: single calls whose expected answer
     // depends on the profile (used to test real-world profiles).

@@ -1,4 +1,5 @@
 import Foundation
+import RingfenceSystem
 
 /// Compiles a channel's YAML source into a ``ChannelDraft``.
 ///
@@ -20,13 +21,25 @@ import Foundation
 /// (beyond its count, up to the declared count) are named `fieldN`, 1-based.
 /// Fields not listed are wildcards. Paths are relative to the source file.
 public enum ChannelSource {
-    public static func compile(_ path: String, sensor: SensorTemplates = .builtIn) throws(YAMLSourceError) -> ChannelDraft {
-        try compile(path, sensor: sensor, depth: 0)
+    /// With `confinement`, the `templates:` and `extends:` files must lie
+    /// inside its folders (a scenario's tree): a rules file cannot make the
+    /// lab read /etc/passwd.
+    public static func compile(_ path: String, sensor: SensorTemplates = .builtIn,
+                               confinement: PathConfinement? = nil) throws(YAMLSourceError) -> ChannelDraft {
+        try compile(path, sensor: sensor, depth: 0, confinement: confinement)
+    }
+
+    /// `value`'s file, resolved against `path`'s folder, and admitted by `confinement`.
+    private static func referencedFile(_ value: YAMLValue, from path: String, confinement: PathConfinement?) throws(YAMLSourceError) -> String {
+        let resolved = resolve(try value.string(), relativeTo: path)
+        guard let confinement else { return resolved }
+        do { return try confinement.admit(resolved) } catch { throw value.error(error.description) }
     }
 
     static let keys = ["channel", "template", "templates", "version", "checksum", "extends", "description", "instances"]
 
-    private static func compile(_ path: String, sensor: SensorTemplates, depth: Int) throws(YAMLSourceError) -> ChannelDraft {
+    private static func compile(_ path: String, sensor: SensorTemplates, depth: Int,
+                                confinement: PathConfinement?) throws(YAMLSourceError) -> ChannelDraft {
         let document = try StrictYAML(contentsOf: path)
         let top = try document.root.mapping(allowed: keys, required: ["channel", "template", "templates"])
         let channel = UInt32(try top.required("channel").int(in: 1...0xFFFF_FFFF))
@@ -35,7 +48,7 @@ public enum ChannelSource {
             throw templateValue.error("unknown template type; the sensor knows: \(sensor.types.map(\.name).joined(separator: ", "))")
         }
         let definitionsValue = try top.required("templates")
-        let definitions = try TemplateDefinitions.load(resolve(try definitionsValue.string(), relativeTo: path))
+        let definitions = try TemplateDefinitions.load(try referencedFile(definitionsValue, from: path, confinement: confinement))
         guard let definition = definitions.definition(named: type.name) else {
             throw definitionsValue.error("the definitions do not declare template type '\(type.name)'")
         }
@@ -48,7 +61,8 @@ public enum ChannelSource {
                                  contentVersion: version, checksum: checksum, instances: [])
         if let extendsValue = top["extends"] {
             guard depth < 4 else { throw extendsValue.error("'extends' chains deeper than 4 files") }
-            let base = try compile(resolve(try extendsValue.string(), relativeTo: path), sensor: sensor, depth: depth + 1)
+            let base = try compile(try referencedFile(extendsValue, from: path, confinement: confinement), sensor: sensor,
+                                   depth: depth + 1, confinement: confinement)
             guard base.templateType == type.id else { throw extendsValue.error("extends a channel of another template type") }
             draft.instances = base.instances
             draft.widen(toFieldCount: definition.fieldCount)

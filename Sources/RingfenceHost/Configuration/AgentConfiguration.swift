@@ -39,3 +39,13 @@ public struct AgentConfiguration: Codable, Hashable, Sendable {
         return SensorTemplates.builtIn.supplying(counts)
     }
 }
+
+extension AgentConfiguration {
+    /// The user-mode agent's seccomp policy. `violations: log` is profile
+    /// learning, which counts as the opt-in a permissive profile needs.
+    public func policy() throws(SandboxPolicyError) -> PolicyCompiler {
+        var policy = try PolicyCompiler.load(profile)
+        policy.allowsPermissive = violations == .log
+        return policy
+    }
+}

@@ -39,7 +39,7 @@ final class SandboxAgentLauncher: AgentLauncher {
 
     private func start(_ configuration: AgentConfiguration) throws -> UserModeAgent {
         if forkServer == nil { forkServer = try ForkServer(logger: logger) }
-        let policy = try policies[configuration.profile] ?? PolicyCompiler.load(configuration.profile)
+        let policy = try policies[configuration.profile] ?? configuration.policy()
         policies[configuration.profile] = policy
         var hostToAgent: [Int32] = [-1, -1], agentToHost: [Int32] = [-1, -1]
         guard rf_pipe_cloexec(&hostToAgent) == 0 else { throw SandboxSetupError(stage: .fileDescriptors, errno: errno) }

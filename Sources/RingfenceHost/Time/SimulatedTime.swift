@@ -36,8 +36,15 @@ public struct SimulatedTime: Hashable, Comparable, Sendable, Codable, CustomStri
     // MARK: - Text
 
     /// Parses `500us`, `200ms`, `2s`, `1.5s`, `78m` or `1h`.
+    /// A duration past Int64 microseconds (about 292,000 years) saturates at
+    /// the largest, so that a range check names it rather than a conversion trapping.
     public init?(text: String) {
         guard let seconds = DurationText.parse(text) else { return nil }
+        let microseconds = seconds * 1e6
+        guard microseconds.isFinite, microseconds < 9.2e18 else {
+            self.init(microseconds: .max)
+            return
+        }
         self.init(seconds: seconds)
     }
 

@@ -70,7 +70,9 @@ public struct SandboxBenchmark {
         let bpfPath = NSTemporaryDirectory() + "ringfence-bench-\(getpid()).bpf"
         var withExec = policy.adding(startup).profile
         withExec.syscalls = (withExec.syscalls ?? []) + [SeccompProfile.SyscallRule(names: ["execve"], action: "SCMP_ACT_ALLOW")]
-        let filter = try PolicyCompiler(profile: withExec, source: "agent.json + exec-startup.json + execve").compile(handling: .trap)
+        var bwrapPolicy = PolicyCompiler(profile: withExec, source: "agent.json + exec-startup.json + execve")
+        bwrapPolicy.allowsPermissive = true  // bwrap loads the filter before it execs the command: execve must be allowed
+        let filter = try bwrapPolicy.compile(handling: .trap)
         _ = FileManager.default.createFile(atPath: bpfPath, contents: filter.instructions.withUnsafeBytes { Data($0) })
         defer { unlink(bpfPath) }
         let bpf = open(bpfPath, O_RDONLY)

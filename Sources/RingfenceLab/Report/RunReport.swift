@@ -71,8 +71,10 @@ public struct ScenarioReport: Codable, Sendable {
         public var signal: String?
         public var syscall: String?
         public var update: Int?
+        /// Why the sandbox could not be set up (sandbox-setup failures only).
+        public var detail: String?
 
-        enum CodingKeys: String, CodingKey { case kind, signal, syscall, update }
+        enum CodingKeys: String, CodingKey { case kind, signal, syscall, update, detail }
 
         /// `signal`, `syscall` and `update` are always present, null when they do not apply.
         public func encode(to encoder: Encoder) throws {
@@ -81,6 +83,7 @@ public struct ScenarioReport: Codable, Sendable {
             try container.encode(signal, forKey: .signal)
             try container.encode(syscall, forKey: .syscall)
             try container.encode(update, forKey: .update)
+            try container.encodeIfPresent(detail, forKey: .detail)
         }
     }
 
@@ -97,7 +100,9 @@ public struct ScenarioReport: Codable, Sendable {
         public var name: String
         public var isolation: String
         public var interpreter: String
+        /// The first 1,000 failures (``TrialAnalysis/Tally/maxListed``); ``failureCount`` counts them all.
         public var failures: [Failure]
+        public var failureCount: Int
         public var restarts: Int
         public var rollbacks: Int
         public var quarantined: [String]
@@ -149,7 +154,9 @@ extension ScenarioReport {
             agents: result.agents.map { agent in
                 Agent(name: agent.configuration.name, isolation: agent.configuration.isolation.rawValue,
                       interpreter: agent.configuration.interpreter.rawValue,
-                      failures: agent.failures.map { Failure(kind: $0.kind.rawValue, signal: $0.signal?.name, syscall: $0.syscall, update: $0.update) },
+                      failures: agent.failures.map { Failure(kind: $0.kind.rawValue, signal: $0.signal?.name, syscall: $0.syscall, update: $0.update,
+                                                                            detail: $0.kind == .sandboxSetup ? $0.detail : nil) },
+                      failureCount: agent.failureCount,
                       restarts: agent.restarts, rollbacks: agent.rollbacks, quarantined: agent.quarantined,
                       permanentlyFailed: agent.permanentlyFailed, unprotectedSeconds: agent.counts.unprotected.seconds,
                       events: Events(processed: agent.counts.processed, missed: agent.counts.missed, malicious: agent.counts.malicious,
@@ -160,7 +167,7 @@ extension ScenarioReport {
                                     message: result.problems.map(\.description).joined(separator: "; "))],
             file: scenario.file, description: scenario.description, updates: updates,
             signatures: Self.signatures(failures, updates: updates), records: result.recordsPath, bundle: nil, bundleError: nil,
-            wall: Wall(seconds: result.wallSeconds), timeline: Self.timeline(result.records),
+            wall: Wall(seconds: result.wallSeconds), timeline: Self.timeline(result.timeline),
             error: result.isSound ? nil : result.problems.map(\.description).joined(separator: "; "),
             sandboxSetupFailed: failures.contains { $0.kind == .sandboxSetup })
         passed = expectations.allSatisfy(\.passed)
@@ -187,16 +194,10 @@ extension ScenarioReport {
 
     /// The records a timeline shows, each with its label.
     static func timeline(_ records: [TrialRecord]) -> [TimelineEvent] {
-        records.compactMap { record in
+        records.filter(\.isMilestone).map { record in
             let fields = record.fields
-            switch record.event {
-            case .attemptStarted, .hostCrash, .updateRejected, .recovery, .host(.updateDelivered), .host(.agentFailure), .host(.agentRestart),
-                 .host(.quarantine), .host(.updateRefused), .host(.agentPermanentlyFailed), .host(.shutdown):
-                let label = [fields.type, fields.detail, fields.signal, fields.syscall, fields.bugcheck].compactMap { $0 }.joined(separator: " ")
-                return TimelineEvent(time: record.time.milliseconds, boot: record.boot, type: fields.type, label: label)
-            default:
-                return nil
-            }
+            let label = [fields.type, fields.detail, fields.signal, fields.syscall, fields.bugcheck].compactMap { $0 }.joined(separator: " ")
+            return TimelineEvent(time: record.time.milliseconds, boot: record.boot, type: fields.type, label: label)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RingfenceContent
+import RingfenceSystem
 
 /// Channel files as a run of scenarios reads them: rules files (YAML)
 /// compiled once for the run, for a library's scenarios share their baseline
@@ -16,8 +17,9 @@ public final class CompiledSources: @unchecked Sendable {
     /// A channel file's bytes: compiled from a rules file, or read as is.
     public func channelBytes(_ path: String) throws -> [UInt8] {
         guard Self.isRulesFile(path) else {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ScenarioError(message: "\(path): cannot read the file") }
-            return [UInt8](data)
+            do { return try FileBytes.read(path, limit: ChannelLimits.standard.maxFileSize) } catch {
+                throw ScenarioError(message: "\(path): cannot read the file: \(error.reason)")
+            }
         }
         if let bytes = lock.withLock({ compiled[path] }) { return bytes }
         let bytes = try ChannelSource.compile(path).encoded()

@@ -1,5 +1,6 @@
 import RingfenceContent
 import RingfenceHost
+import RingfenceSandbox
 import RingfenceSensor
 import RingfenceSystem
 
@@ -59,10 +60,9 @@ public struct Scenario: Sendable {
     }
 
     /// An agent as a scenario's `agents:` entry starts before its keys are
-    /// read: the default profile is the shipped agent.json, found from the
-    /// scenario's folder.
+    /// read: the default profile is the shipped agent.json.
     static func defaultAgent(reading context: ScenarioReading) -> AgentConfiguration {
-        AgentConfiguration(name: "", profile: context.resolve("../Sandbox/profiles/agent.json"))
+        AgentConfiguration(name: "", profile: ShippedProfiles.path(named: "agent") ?? context.resolve("../Sandbox/profiles/agent.json"))
     }
 
     // MARK: - Matrix variations

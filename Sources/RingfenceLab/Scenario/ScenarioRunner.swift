@@ -43,10 +43,10 @@ public struct ScenarioRunner: Sendable {
         do {
             for agent in scenario.agents where agent.isolation == .user {
                 // Fail closed before anything starts: a profile that does not compile is a sandbox that cannot be set up.
-                _ = try PolicyCompiler.load(agent.profile).compile(handling: agent.violations)
+                _ = try agent.policy().compile(handling: agent.violations)
             }
             let (settings, updates) = try scenario.trial(sources: sources)
-            let result = try TrialRunner(settings: settings, folder: folder, executable: executable).run()
+            let result = try TrialRunner(settings: settings, folder: folder, executable: executable, retainsRecords: false).run()
             var report = ScenarioReport(scenario: scenario, result: result, updates: updates)
             if !report.passed, let bundleDirectory {
                 do {

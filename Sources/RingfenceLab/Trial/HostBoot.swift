@@ -50,7 +50,7 @@ struct HostBoot {
         let host: ChildProcess
         do {
             host = try ChildProcess.spawn(executable, ["__host", "--config", configurationPath, "--disk", disk.root],
-                                          environment: ["SWIFT_BACKTRACE": "enable=no"], stdout: output >= 0 ? output : nil,
+                                          environment: ["SWIFT_BACKTRACE": "enable=no"].merging(ParentDeath.environment) { $1 }, stdout: output >= 0 ? output : nil,
                                           stderr: output >= 0 ? output : nil, descriptors: [(recordPipe.writeEnd, HostKernel.recordDescriptor)])
         } catch {
             close(recordPipe.readEnd)
@@ -113,9 +113,8 @@ struct HostBoot {
 
     /// Did the boot deliver an update?
     func deliveredDuring(_ boot: Int) -> Bool {
-        log.records.contains { record in
-            guard record.boot == boot, case .host(.updateDelivered) = record.event else { return false }
-            return true
+        (log.recordsOf(boot: boot) ?? []).contains { record in
+            if case .host(.updateDelivered) = record.event { true } else { false }
         }
     }
 }

@@ -9,12 +9,26 @@ import SystemPackage
 /// records it reads from the pipe (group commit: one fsync for the records
 /// that arrived together), so a crash of anything, the lab included, loses
 /// nothing the lab has acted on. The schema is in docs/records.md.
+///
+/// The file holds every record; memory does not. Each record goes into the
+/// trial's running ``TrialAnalysis/Tally``, and the log keeps only what the
+/// lab still asks about: the deliveries and bugchecks of the latest boot,
+/// and its last time. So the lab's memory stays flat however long a trial
+/// runs and however often its agents restart. A caller that wants every
+/// record in memory (tests do) asks for them with `retainsRecords`.
 public final class RecordLog {
     public let path: String
     private let descriptor: FileDescriptor
     private var sequence = 0
     private var dirty = false
+    /// Every record, when `retainsRecords`; otherwise empty.
     public private(set) var records: [TrialRecord] = []
+    public let retainsRecords: Bool
+    public private(set) var tally: TrialAnalysis.Tally
+    /// The latest boot's deliveries and bugchecks, and the time of its last record.
+    private var latestBoot = 0
+    private var latestBootRecords: [TrialRecord] = []
+    private var latestBootTime: SimulatedTime?
     /// The first record that could not be written: the log is incomplete, and the trial cannot stand.
     public private(set) var writeFailure: RecordLogError?
     private let encoder: JSONEncoder = {
@@ -23,8 +37,10 @@ public final class RecordLog {
         return encoder
     }()
 
-    public init(path: String) throws {
+    public init(path: String, settings: TrialSettings, retainsRecords: Bool = false) throws {
         self.path = path
+        self.retainsRecords = retainsRecords
+        tally = TrialAnalysis.Tally(settings: settings)
         descriptor = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate, .append, .closeOnExec],
                                              permissions: [.ownerReadWrite, .groupRead, .otherRead])
     }
@@ -39,7 +55,17 @@ public final class RecordLog {
     public func append(_ event: TrialEvent, at time: SimulatedTime, boot: Int) -> TrialRecord {
         sequence += 1
         let record = TrialRecord(seq: sequence, time: time, boot: boot, event: event)
-        records.append(record)
+        tally.add(record)
+        if retainsRecords { records.append(record) }
+        if boot != latestBoot {
+            latestBoot = boot
+            latestBootRecords = []
+        }
+        latestBootTime = time
+        switch event {
+        case .host(.updateDelivered), .host(.bugcheck): latestBootRecords.append(record)
+        default: break
+        }
         do {
             var line = try encoder.encode(record.fields)
             line.append(0x0A)
@@ -50,6 +76,13 @@ public final class RecordLog {
         }
         return record
     }
+
+    /// The deliveries and bugchecks of `boot`, if it is the latest boot (no
+    /// other is asked about); nil for an earlier boot.
+    public func recordsOf(boot: Int) -> [TrialRecord]? { boot == latestBoot ? latestBootRecords : nil }
+
+    /// The time of the latest record of `boot`, if it is the latest boot.
+    public func lastTime(of boot: Int) -> SimulatedTime? { boot == latestBoot ? latestBootTime : nil }
 
     /// Makes everything appended so far durable.
     public func commit() {

@@ -19,6 +19,17 @@ public struct TrialRecord: Hashable, Sendable {
         self.boot = boot
         self.event = event
     }
+
+    /// A record a report's timeline shows: boots, crashes, updates, recoveries, agent failures and restarts.
+    public var isMilestone: Bool {
+        switch event {
+        case .attemptStarted, .hostCrash, .updateRejected, .recovery, .host(.updateDelivered), .host(.agentFailure), .host(.agentRestart),
+             .host(.quarantine), .host(.updateRefused), .host(.agentPermanentlyFailed), .host(.shutdown):
+            true
+        default:
+            false
+        }
+    }
 }
 
 /// How a host process died, as the lab saw it and its crash dump tells.

@@ -4,7 +4,10 @@ import RingfenceHost
 public struct TrialResult: Sendable {
     public struct AgentReport: Sendable {
         public var configuration: AgentConfiguration
+        /// The first ``TrialAnalysis/Tally/maxListed`` failures.
         public var failures: [AgentFailure]
+        /// Every failure, listed or not.
+        public var failureCount: Int
         /// Event totals over every boot.
         public var counts: AgentCounts
         public var restarts: Int
@@ -31,7 +34,14 @@ public struct TrialResult: Sendable {
     public var recoveries: [RecoveryAction]
     public var rejectedUpdates: [Int]
     public var agents: [AgentReport]
+    /// The records the runner kept: every one when asked to (tests), otherwise none.
     public var records: [TrialRecord]
+    /// The first ``TrialAnalysis/Tally/maxListed`` milestone records (boots, crashes, failures...).
+    public var timeline: [TrialRecord]
+    /// Milestones past that cap.
+    public var timelineOmitted: Int
+    /// Every record the trial wrote to its log.
+    public var recordCount: Int
     public var recordsPath: String
     /// How long the trial took on this machine (never part of a result).
     public var wallSeconds: Double

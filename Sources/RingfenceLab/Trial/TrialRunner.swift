@@ -17,13 +17,17 @@ public struct TrialRunner {
     /// The trial's folder: the host's disk, boot configurations, the record log.
     public let folder: String
     public var executable: String
+    /// Keep every record in memory, in ``TrialResult/records`` (tests look
+    /// at them); the lab itself keeps none (``RecordLog``).
+    public var retainsRecords: Bool
     let logger: Logger
 
     public init(settings: TrialSettings, folder: String, executable: String = ChildProcess.currentExecutable,
-                logger: Logger = Logger(label: "ringfence.lab")) {
+                retainsRecords: Bool = true, logger: Logger = Logger(label: "ringfence.lab")) {
         self.settings = settings
         self.folder = folder
         self.executable = executable
+        self.retainsRecords = retainsRecords
         self.logger = logger
     }
 
@@ -37,7 +41,7 @@ public struct TrialRunner {
             let channel = (try? ChannelFile(parsing: bytes))?.header.channel ?? 0
             try disk.install(bytes, channel: channel, update: -index)
         }
-        let log = try RecordLog(path: "\(folder)/records.jsonl")
+        let log = try RecordLog(path: "\(folder)/records.jsonl", settings: settings, retainsRecords: retainsRecords)
         log.append(.trialStarted(scenario: settings.name, seed: settings.seed), at: .zero, boot: 0)
         var state = TrialState(settings: settings, log: log, disk: disk)
         state.pending = try shipUpdates(log: log, disk: disk)
@@ -69,7 +73,7 @@ public struct TrialRunner {
         }
         log.commit()
         if let failure = log.writeFailure { throw failure }
-        return TrialAnalysis.result(of: log.records, settings: settings, recordsPath: log.path, wallSeconds: monotonicSeconds() - started)
+        return log.tally.result(records: log.records, recordsPath: log.path, wallSeconds: monotonicSeconds() - started)
     }
 
     /// The cloud: the validator sees every update before it ships; the ones

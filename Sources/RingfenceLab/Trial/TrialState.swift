@@ -56,7 +56,7 @@ struct TrialState {
 
     /// Takes note of what the boot's records say was delivered.
     mutating func noteDeliveries(of boot: Int) {
-        for record in log.records where record.boot == boot {
+        for record in log.recordsOf(boot: boot) ?? [] {
             guard case .host(.updateDelivered(let delivery)) = record.event else { continue }
             delivered[delivery.update] = delivery.channel
             lastDelivery = record.time
@@ -71,7 +71,7 @@ struct TrialState {
 
     /// The host died by `signal`; `dump` is its crash dump, if it left one.
     mutating func crashed(by signal: Signal, dump: CrashDumpContents?, deliveredDuringBoot: Bool) {
-        let records = log.records.filter { $0.boot == attempts }
+        let records = log.recordsOf(boot: attempts) ?? []
         // A stop code the kernel declared itself, in this boot, wins over the signal's.
         let declared = records.lazy.compactMap { record -> Bugcheck? in
             if case .host(.bugcheck(_, let code, _)) = record.event { code } else { nil }
@@ -83,7 +83,7 @@ struct TrialState {
                               channel: channel, instance: dump?.instance, file: file,
                               update: channel.flatMap { channel in delivered.filter { $0.value == channel }.keys.max() },
                               counts: dump?.counts)
-        let time = dump?.clock ?? records.last?.time ?? clock
+        let time = dump?.clock ?? log.lastTime(of: attempts) ?? clock
         log.append(.hostCrash(crash), at: time, boot: attempts)
         if let dump, dump.driver == nil, declared == nil, Self.faults.contains(signal) {
             // A fault with no driver running is a fault in Ringfence's own kernel code: a bug, not a simulated blue screen.

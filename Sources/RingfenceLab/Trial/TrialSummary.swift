@@ -30,7 +30,7 @@ public struct TrialSummary {
             lines.append("    events: \(counts.generated) generated, \(counts.processed) processed, \(counts.missed) missed, "
                 + "\(counts.blocked) blocked, \(counts.detected)/\(counts.malicious) malicious detected, unprotected \(counts.unprotected)")
         }
-        lines.append("  records: \(result.recordsPath) (\(result.records.count) records)")
+        lines.append("  records: \(result.recordsPath) (\(result.recordCount) records)")
         return lines
     }
 }

@@ -39,14 +39,14 @@ struct ChildConfiguration {
         raw.uid = spec.identity.uid
         raw.gid = spec.identity.gid
         raw.seccomp_flags = spec.handling == .trap ? 0 : UInt32(SECCOMP_FILTER_FLAG_NEW_LISTENER)
-        raw.inject_stage = spec.injectedFailure?.stage.rawValue ?? 0
-        raw.inject_error = spec.injectedFailure?.errno ?? 0
     }
 
     /// Calls `body` with the configuration pointing at `filter`'s instructions,
     /// which stay valid for the duration of the call (the clone happens inside).
-    mutating func withFilter<R>(_ filter: [UInt64], _ body: (UnsafePointer<rf_child_config>) -> R) -> R {
-        filter.withUnsafeBufferPointer { instructions in
+    /// The child patches its pid into a copy of its own, never into these.
+    mutating func withFilter<R>(_ filter: SeccompFilter, _ body: (UnsafePointer<rf_child_config>) -> R) -> R {
+        raw.self_pid_sites = Int32(filter.selfPidSites)
+        return filter.instructions.withUnsafeBufferPointer { instructions in
             raw.filter = UnsafeRawPointer(instructions.baseAddress)?.assumingMemoryBound(to: sock_filter.self)
             raw.filter_length = UInt16(clamping: instructions.count)
             defer { raw.filter = nil }

@@ -17,17 +17,34 @@ public final class ExecLauncher: ExitSource {
     private var filters: [String: SeccompFilter] = [:]
     /// Rules added for dynamically linked programs (Sandbox/profiles/exec-startup.json).
     public let startup: PolicyCompiler?
+    /// Rules added for statically linked programs (Sandbox/profiles/static-startup.json).
+    public let staticStartup: PolicyCompiler?
 
     /// `startup` is required to launch dynamically linked programs; without it
-    /// only static executables can be launched (fail closed, not open).
-    public init(startup: PolicyCompiler?) { self.startup = startup }
+    /// they are refused (fail closed, not open). Without `staticStartup` a
+    /// static program runs under the profile alone.
+    public init(startup: PolicyCompiler?, staticStartup: PolicyCompiler? = nil) {
+        self.startup = startup
+        self.staticStartup = staticStartup
+    }
 
-    /// Finds exec-startup.json beside `profile`, or in the Sandbox/profiles of
-    /// the checkout `executable` (evaluated only if needed) was built in.
-    public static func startupProfile(besides profile: String, executable: @autoclosure () -> String) -> String? {
-        let beside = folder(of: profile) + "/exec-startup.json"
+    /// A launcher with the startup add-ons found beside `profile`, or in the
+    /// checkout `executable` was built in. A file that is there but invalid
+    /// is an error.
+    public static func withStartupProfiles(besides profile: String, executable: @autoclosure () -> String) throws(SandboxPolicyError) -> ExecLauncher {
+        let dynamic = startupProfile("exec-startup.json", besides: profile, executable: executable())
+        let fixed = startupProfile("static-startup.json", besides: profile, executable: executable())
+        return ExecLauncher(startup: try dynamic.map { path throws(SandboxPolicyError) in try PolicyCompiler.load(path) },
+                            staticStartup: try fixed.map { path throws(SandboxPolicyError) in try PolicyCompiler.load(path) })
+    }
+
+    /// Finds the startup add-on `name` beside `profile`, or in the Sandbox/profiles
+    /// of the checkout `executable` (evaluated only if needed) was built in.
+    public static func startupProfile(_ name: String = "exec-startup.json", besides profile: String,
+                                      executable: @autoclosure () -> String) -> String? {
+        let beside = folder(of: profile) + "/" + name
         if access(beside, R_OK) == 0 { return beside }
-        let checkout = checkoutProfile("exec-startup.json", executable: executable())
+        let checkout = checkoutProfile(name, executable: executable())
         return access(checkout, R_OK) == 0 ? checkout : nil
     }
 
@@ -60,7 +77,7 @@ public final class ExecLauncher: ExitSource {
             }
             spec.policy = spec.policy.adding(startup)
         case .some(false):
-            break
+            if let staticStartup { spec.policy = spec.policy.adding(staticStartup) }
         case .none:
             throw SandboxSetupError(stage: .exec, errno: access(executable, X_OK) == 0 ? ENOEXEC : errno)
         }
@@ -81,7 +98,7 @@ public final class ExecLauncher: ExitSource {
             argv.forEach { free($0) }
             envp?.forEach { free($0) }
         }
-        let pid = configuration.withFilter(filter.instructions) { config in
+        let pid = configuration.withFilter(filter) { config in
             if let envp { return rf_spawn_sandboxed(config, UInt(spec.namespaces.rawValue), pathBuffer, argv, envp) }
             return rf_spawn_sandboxed(config, UInt(spec.namespaces.rawValue), pathBuffer, argv, environ)
         }

@@ -26,14 +26,17 @@ public final class ForkServer: ExitSource {
     private let logger: Logger
 
     /// Starts the fork server: `executable` run with `arguments` must end in
-    /// ``serve(socket:entries:)`` on fd 3.
+    /// ``serve(socket:entries:)`` on fd 3. `environment` is added to this
+    /// process's own for it (tests preload a failure interposer that way).
     public init(executable: String = ChildProcess.currentExecutable, arguments: [String] = ["sandbox", "__zygote"],
-                logger: Logger = Logger(label: "ringfence.sandbox.fork-server")) throws {
+                environment: [String: String] = [:], logger: Logger = Logger(label: "ringfence.sandbox.fork-server")) throws {
         var fds: [Int32] = [-1, -1]
         guard rf_socketpair_seqpacket(&fds) == 0 else { throw SandboxSetupError(stage: .clone, errno: errno) }
         defer { close(fds[1]) }
         do {
-            server = try ChildProcess.spawn(executable, arguments, descriptors: [(fds[1], 3)])
+            // It dies with this process, even one killed with SIGKILL (ParentDeath).
+            server = try ChildProcess.spawn(executable, arguments, environment: environment.merging(ParentDeath.environment) { $1 },
+                                            descriptors: [(fds[1], 3)])
         } catch {
             close(fds[0])
             throw SandboxSetupError(stage: .clone, errno: error.errno)
@@ -82,7 +85,8 @@ public final class ForkServer: ExitSource {
     private func send(spec: SandboxSpec, handshake: LaunchHandshake, filter: SeccompFilter, entry: String, arguments: [Int64],
                       requestID: UInt64) throws -> (pid_t, Int32) {
         let descriptors = handshake.descriptors(spec)
-        let configuration = try ChildConfiguration(spec: spec, descriptors: descriptors, setupFd: -1, syncFd: -1, expectedParent: 0)
+        var configuration = try ChildConfiguration(spec: spec, descriptors: descriptors, setupFd: -1, syncFd: -1, expectedParent: 0)
+        configuration.raw.self_pid_sites = Int32(filter.selfPidSites)
         let header = ForkServerWire.header(requestID: requestID, entry: entry, arguments: arguments, cloneFlags: spec.namespaces.rawValue,
                                            hasSync: handshake.sync.read >= 0, filterLength: filter.instructionCount,
                                            descriptorCount: descriptors.count)

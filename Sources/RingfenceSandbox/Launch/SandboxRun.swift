@@ -20,17 +20,14 @@ public struct SandboxRun {
         self.launcher = launcher
     }
 
-    /// Loads the profile, and exec-startup.json beside it (or in the
+    /// Loads the profile, and the startup add-ons beside it (or in the
     /// checkout `executable` was built in), into a launch. An unreadable or
     /// invalid profile is an error: nothing may run without its policy.
     public static func prepare(_ arguments: SandboxRunArguments, executable: @autoclosure () -> String) throws(SandboxPolicyError) -> SandboxRun {
         let profile = profilePath(arguments.profile, executable: executable())
         let policy = try PolicyCompiler.load(profile)
-        var startup: PolicyCompiler?
-        if let path = ExecLauncher.startupProfile(besides: profile, executable: executable()) {
-            startup = try PolicyCompiler.load(path)
-        }
-        return SandboxRun(spec: arguments.spec(policy: policy), command: arguments.command, launcher: ExecLauncher(startup: startup))
+        let launcher = try ExecLauncher.withStartupProfiles(besides: profile, executable: executable())
+        return SandboxRun(spec: arguments.spec(policy: policy), command: arguments.command, launcher: launcher)
     }
 
     /// The profile to load: the one given; else the default,
@@ -75,6 +72,7 @@ public struct SandboxRun {
                                     wall: monotonicSeconds() - start)
         }
         return Report(command: command, profile: spec.policy.source, handling: spec.handling.rawValue,
+                      permissive: spec.policy.isPermissive || spec.handling == .log,
                       termination: Self.ending(termination, status: status), exitStatus: Self.exitStatus(termination, status: status),
                       wallSeconds: monotonicSeconds() - start, userSeconds: usage.userSeconds, systemSeconds: usage.systemSeconds,
                       peakResidentBytes: usage.peakResidentBytes, loggedSyscalls: logged)

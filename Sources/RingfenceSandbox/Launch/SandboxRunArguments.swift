@@ -15,6 +15,8 @@ public struct SandboxRunArguments: Sendable {
     public var profile: String?
     /// Permissive: every syscall outside the profile is recorded and allowed.
     public var log = false
+    /// Accept a permissive profile (see ``PolicyCompiler/permissiveReasons``).
+    public var permissive = false
     public var limits = SandboxLimits()
     public var identity = SandboxIdentity()
     public var namespaces: SandboxNamespaces = []
@@ -50,6 +52,9 @@ public struct SandboxRunArguments: Sendable {
         Option(name: "profile", value: "FILE", help: "OCI seccomp profile (default \(defaultProfile))") { $0.profile = $1 },
         Option(name: "log", value: nil, help: "Permissive: CMD completes; off-profile syscalls listed") { options, _ in
             options.log = true
+        },
+        Option(name: "permissive", value: nil, help: "Accept a permissive profile (default allow/log/notify, or allows execve...)") { options, _ in
+            options.permissive = true
         },
         Option(name: "memory", value: "SIZE", help: "Address-space limit, e.g. 256MiB") { options, text throws(UsageError) in
             guard let bytes = ByteSize.parse(text), bytes > 0 else { throw UsageError(description: "--memory: '\(text)' is not a size like 256MiB") }
@@ -145,7 +150,7 @@ public struct SandboxRunArguments: Sendable {
         \(SetupStage.checklist)
 
         Only stdin, stdout, stderr and the --keep-fd descriptors stay open. A dynamically linked CMD also \
-        gets Sandbox/profiles/exec-startup.json, what its loader needs before main. CMD inherits the environment.
+        gets Sandbox/profiles/exec-startup.json, what its loader needs before main (a static one, static-startup.json). CMD inherits the environment.
 
         CMD runs in a process group of its own: SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to ringfence are passed on \
         to that group, and started from a terminal, CMD gets the terminal's foreground.
@@ -159,7 +164,10 @@ public struct SandboxRunArguments: Sendable {
 
     /// The spec these arguments describe, for `policy` (loaded from `profile`).
     public func spec(policy: PolicyCompiler) -> SandboxSpec {
-        SandboxSpec(policy: policy, handling: log ? .log : policy.handling(preferring: handling ?? .preferred), limits: limits,
+        var policy = policy
+        // --log is profile learning: an opt-in to running unconfined, as --permissive is.
+        policy.allowsPermissive = policy.allowsPermissive || permissive || log
+        return SandboxSpec(policy: policy, handling: log ? .log : policy.handling(preferring: handling ?? .preferred), limits: limits,
                     identity: identity, namespaces: namespaces,
                     descriptors: ([0, 1, 2] + keptDescriptors).map { DescriptorMapping($0, as: $0) })
     }

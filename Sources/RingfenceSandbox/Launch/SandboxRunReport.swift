@@ -19,6 +19,9 @@ extension SandboxRun {
         public var command: [String]
         public var profile: String
         public var handling: String
+        /// The profile was permissive (opted in with `--permissive`, `--log` or
+        /// the profile's own `"permissive": true`): CMD was not confined.
+        public var permissive = false
         public var termination: Ending
         /// The status `ringfence sandbox run` exits with.
         public var exitStatus: Int32
@@ -33,7 +36,7 @@ extension SandboxRun {
         /// ptrace (nr 101, x86_64)`), any other abnormal end, and under `--log`
         /// the syscalls outside the profile, most frequent first.
         public func messages(listingLogged: Bool) -> [String] {
-            var lines: [String] = []
+            var lines: [String] = permissive ? ["ringfence: note: \(profile) is permissive (opted in): CMD ran only loosely confined"] : []
             switch termination.kind {
             case "exited":
                 break
@@ -71,6 +74,7 @@ extension SandboxRun {
                 .init(key: "command", value: .array(command.map(JSONValue.string))),
                 .init(key: "profile", value: .string(profile)),
                 .init(key: "handling", value: .string(handling)),
+                .init(key: "permissive", value: .bool(permissive)),
                 .init(key: "termination", value: .object(ending)),
                 .init(key: "exitStatus", value: .number(String(exitStatus))),
                 .init(key: "wallSeconds", value: .number(String(wallSeconds))),

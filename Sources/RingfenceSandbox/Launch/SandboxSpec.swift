@@ -91,8 +91,6 @@ public struct SandboxSpec: Sendable {
     public var descriptors: [DescriptorMapping]
     /// Where the child's violation reporter writes (fork-server path only; execve discards the reporter).
     public var reportTarget: Int32?
-    /// Tests only: make the setup fail at this stage with this errno.
-    public var injectedFailure: (stage: SetupStage, errno: Int32)?
 
     public init(policy: PolicyCompiler, handling: ViolationHandling = .preferred, limits: SandboxLimits = .agent,
                 identity: SandboxIdentity = .nobody, namespaces: SandboxNamespaces = [], descriptors: [DescriptorMapping] = [],

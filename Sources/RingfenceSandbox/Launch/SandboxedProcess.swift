@@ -82,6 +82,13 @@ public final class SandboxedProcess {
         }
     }
 
+    /// Whether the child is still alive: not ended, and its pidfd not yet readable.
+    public var isRunning: Bool {
+        guard termination == nil else { return false }
+        var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) == 0
+    }
+
     /// Kills the child. `deadline` marks it as a missed deadline (timedOut),
     /// otherwise as the supervisor's own decision.
     public func kill(deadline: Bool) {

@@ -22,6 +22,30 @@ public enum EscapeProbe: Int32, CaseIterable, Sendable, CustomStringConvertible 
     case memoryBomb
     case fdExhaustion
     case cpuSpin
+    case openTruncate
+    case openCreate
+    case openWrite
+    case openat2
+    case tgkillSibling
+    case tkillSibling
+    case rtSigqueueinfoSibling
+    case pidfdSendSignalSibling
+    case killUnrelated
+    case killGroup
+    case killEveryone
+    case processVMWritevParent
+    case kcmp
+    case userfaultfd
+    case perfEventOpen
+    case openByHandleAt
+    case setns
+    case tiocsti
+    case memfdExecveat
+    case fanotifyInit
+    case iopl
+    case modifyLDT
+    case vmsplice
+    case thread11Of16
 
     /// The name `ringfence-probe` takes.
     public var description: String {
@@ -46,6 +70,30 @@ public enum EscapeProbe: Int32, CaseIterable, Sendable, CustomStringConvertible 
         case .memoryBomb: "memory-bomb"
         case .fdExhaustion: "fd-exhaustion"
         case .cpuSpin: "cpu-spin"
+        case .openTruncate: "open-truncate"
+        case .openCreate: "open-create"
+        case .openWrite: "open-write"
+        case .openat2: "openat2"
+        case .tgkillSibling: "tgkill-sibling"
+        case .tkillSibling: "tkill-sibling"
+        case .rtSigqueueinfoSibling: "rt_sigqueueinfo-sibling"
+        case .pidfdSendSignalSibling: "pidfd_send_signal-sibling"
+        case .killUnrelated: "kill-unrelated"
+        case .killGroup: "kill-group"
+        case .killEveryone: "kill-everyone"
+        case .processVMWritevParent: "process_vm_writev-parent"
+        case .kcmp: "kcmp"
+        case .userfaultfd: "userfaultfd"
+        case .perfEventOpen: "perf_event_open"
+        case .openByHandleAt: "open_by_handle_at"
+        case .setns: "setns"
+        case .tiocsti: "tiocsti"
+        case .memfdExecveat: "memfd-execveat"
+        case .fanotifyInit: "fanotify_init"
+        case .iopl: "iopl"
+        case .modifyLDT: "modify_ldt"
+        case .vmsplice: "vmsplice"
+        case .thread11Of16: "thread-11-of-16"
         }
     }
 
@@ -72,6 +120,48 @@ public enum EscapeProbe: Int32, CaseIterable, Sendable, CustomStringConvertible 
         case .memoryBomb: "malloc+touch up to 4 GiB"
         case .fdExhaustion: "dup(0) until failure"
         case .cpuSpin: "busy loop"
+        case .openTruncate: "open(\"/dev/null\", O_RDONLY|O_TRUNC)"
+        case .openCreate: "open(\"/dev/null\", O_RDONLY|O_CREAT)"
+        case .openWrite: "open(\"/dev/null\", O_WRONLY|O_APPEND)"
+        case .openat2: "openat2(\"/dev/null\", O_RDONLY)"
+        case .tgkillSibling: "tgkill(sibling agent, SIGABRT)"
+        case .tkillSibling: "tkill(sibling agent, SIGABRT)"
+        case .rtSigqueueinfoSibling: "rt_sigqueueinfo(sibling agent, SIGABRT)"
+        case .pidfdSendSignalSibling: "pidfd_send_signal(pidfd of sibling agent, SIGABRT)"
+        case .killUnrelated: "kill(same-uid process it did not start, 0)"
+        case .killGroup: "kill(0, 0): its process group"
+        case .killEveryone: "kill(-1, 0): every process it may signal"
+        case .processVMWritevParent: "process_vm_writev(supervisor, 0 bytes)"
+        case .kcmp: "kcmp(self, supervisor, KCMP_FILE)"
+        case .userfaultfd: "userfaultfd()"
+        case .perfEventOpen: "perf_event_open(cpu-clock, self)"
+        case .openByHandleAt: "open_by_handle_at()"
+        case .setns: "setns(fd 0, CLONE_NEWNET)"
+        case .tiocsti: "ioctl(0, TIOCSTI)"
+        case .memfdExecveat: "memfd_create + execveat"
+        case .fanotifyInit: "fanotify_init()"
+        case .iopl: "iopl(3)"
+        case .modifyLDT: "modify_ldt(read)"
+        case .vmsplice: "vmsplice(1)"
+        case .thread11Of16: "socket() from thread 11 of 16"
+        }
+    }
+
+    /// Whom the act aims at.
+    public enum Target: Sendable {
+        /// The supervisor (the process that launched the probe).
+        case supervisor
+        /// Another sandboxed child of the same supervisor.
+        case sibling
+        /// A process of the same uid that the supervisor did not start.
+        case unrelated
+    }
+
+    public var target: Target {
+        switch self {
+        case .killSibling, .tgkillSibling, .tkillSibling, .rtSigqueueinfoSibling, .pidfdSendSignalSibling: .sibling
+        case .killUnrelated: .unrelated
+        default: .supervisor
         }
     }
 

@@ -23,5 +23,12 @@ public enum SandboxEntries {
             return Int32(values[Int(arguments.0) + 3])
         },
         "exit": { arguments in Int32(truncatingIfNeeded: arguments.0) },
+        // A protocol error: garbage on the violation-report channel (fd 3),
+        // then a SIGSEGV. The supervisor must believe the kernel, not the report.
+        "crash-lying-report": { arguments in
+            var garbage = (0..<64).map { UInt8(truncatingIfNeeded: Int64($0) &* 37 &+ arguments.0) }
+            _ = write(3, &garbage, garbage.count)
+            return UnsafePointer<Int>(bitPattern: 8)!.pointee == 0 ? 1 : 2
+        },
     ]
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RingfenceContent
+import RingfenceSystem
 
 extension Ringfence {
     struct Content: ParsableCommand {
@@ -13,10 +14,9 @@ extension Ringfence {
 
 /// Reads a whole file, or fails with a message naming it.
 func readFile(_ path: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw UserFacingError.invalidInput("\(path): cannot read the file")
+    do { return try FileBytes.read(path, limit: ChannelLimits.standard.maxFileSize) } catch {
+        throw UserFacingError.invalidInput("\(path): cannot read the file: \(error.reason)")
     }
-    return [UInt8](data)
 }
 
 /// Parses a channel file, or fails with the file, field and offset.

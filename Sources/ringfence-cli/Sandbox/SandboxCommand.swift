@@ -19,17 +19,22 @@ struct ProfileOptions: ParsableArguments {
     @Option(help: "An OCI/Docker seccomp profile (JSON).") var profile = "Sandbox/profiles/agent.json"
     @Option(help: "How violations are named: trap (in-child SIGSYS reporter), notify (seccomp user notification) or log (permissive). Default: notify where the kernel supports it; log for a profile whose default action is SCMP_ACT_LOG.")
     var handling: ViolationHandling?
+    @Flag(help: "Accept a permissive profile: default action allow, log or notify, or an allow rule for execve, execveat, ptrace, bpf, mount or process_vm_writev.")
+    var permissive = false
 
     func compiler() throws -> PolicyCompiler {
-        do { return try PolicyCompiler.load(profile) } catch { throw SetupFailure(message: error.description) }
+        do {
+            var compiler = try PolicyCompiler.load(profile)
+            compiler.allowsPermissive = permissive
+            return compiler
+        } catch { throw SetupFailure(message: error.description) }
     }
 
     /// An exec launcher with the startup allowances found beside the profile.
     func execLauncher() throws -> ExecLauncher {
-        guard let path = ExecLauncher.startupProfile(besides: profile, executable: ChildProcess.currentExecutable) else {
-            return ExecLauncher(startup: nil)
+        do { return try ExecLauncher.withStartupProfiles(besides: profile, executable: ChildProcess.currentExecutable) } catch {
+            throw SetupFailure(message: error.description)
         }
-        do { return ExecLauncher(startup: try PolicyCompiler.load(path)) } catch { throw SetupFailure(message: error.description) }
     }
 
     func resolvedHandling(_ compiler: PolicyCompiler) -> ViolationHandling {

@@ -14,6 +14,7 @@ extension Ringfence {
         @Argument(help: "Scenario files, folders or replay bundles.") var scenarios: [String]
         @OptionGroup var report: ReportOptions
         @Option(help: "Use this seed instead of each scenario's own.") var seed: UInt64?
+        @OptionGroup var input: ScenarioInputOptions
         @Option(help: "Run only shard K of N (e.g. 2/4): a stable subset, for splitting a suite across CI jobs.") var shard: String?
         @Option(help: "Where trials keep their disks and record logs.") var work = ".ringfence/runs"
         @Option(help: "Where replay bundles of failed scenarios go.") var bundles = ".ringfence/bundles"
@@ -21,7 +22,7 @@ extension Ringfence {
 
         func run() throws {
             try reportingErrors {
-                var loaded = try ScenarioInput.load(scenarios, seed: seed)
+                var loaded = try ScenarioInput.load(scenarios, seed: seed, allowing: input.allow)
                 if let shard {
                     guard let selection = Shard(shard) else { throw UserFacingError.invalidInput("--shard: '\(shard)' is not K/N with 1 <= K <= N") }
                     loaded = loaded.filter { selection.contains($0.name) }
@@ -43,8 +44,8 @@ extension Ringfence {
         func run() throws {
             try reportingErrors {
                 let parts = try reports.map { path in
-                    guard let data = FileManager.default.contents(atPath: path) else { throw UserFacingError.invalidInput("\(path): cannot read the file") }
-                    do { return try JSONDecoder().decode(RunReport.self, from: data) } catch {
+                    let data = try readFile(path)
+                    do { return try JSONDecoder().decode(RunReport.self, from: Data(data)) } catch {
                         throw UserFacingError.invalidInput("\(path): not a Ringfence JSON report: \(error)")
                     }
                 }
@@ -64,12 +65,13 @@ extension Ringfence {
         @Option(help: "KEY=v1,v2,... (repeatable).") var vary: [String] = []
         @OptionGroup var report: ReportOptions
         @Option(help: "Use this seed instead of the scenario's own.") var seed: UInt64?
+        @OptionGroup var input: ScenarioInputOptions
         @Option(help: "Where trials keep their disks and record logs.") var work = ".ringfence/matrix"
         @Option(help: "Combinations run at once.") var jobs = 2
 
         func run() throws {
             try reportingErrors {
-                guard let base = try ScenarioInput.load([scenario], seed: seed).first else { return }
+                guard let base = try ScenarioInput.load([scenario], seed: seed, allowing: input.allow).first else { return }
                 let variations = try vary.map { entry -> (key: Scenario.Variable, values: [String]) in
                     let parts = entry.split(separator: "=", maxSplits: 1)
                     guard parts.count == 2, !parts[1].isEmpty else { throw UserFacingError.invalidInput("--vary: '\(entry)' is not KEY=v1,v2") }

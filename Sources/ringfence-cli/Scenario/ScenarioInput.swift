@@ -9,7 +9,7 @@ import RingfenceSystem
 /// decoded before anything runs, so that a bad file stops the run with exit 2
 /// and no process is started.
 enum ScenarioInput {
-    static func load(_ paths: [String], seed: UInt64?) throws -> [Scenario] {
+    static func load(_ paths: [String], seed: UInt64?, allowing allowed: [String] = []) throws -> [Scenario] {
         var files: [String] = []
         for path in paths {
             if let bundle = ReplayBundle.scenarioPath(in: path) {
@@ -33,7 +33,7 @@ enum ScenarioInput {
         var scenarios: [Scenario] = []
         for file in files {
             do {
-                var scenario = try ScenarioDecoder.load(file)
+                var scenario = try ScenarioDecoder.load(file, allowing: allowed)
                 if let seed { scenario.seed = seed }
                 scenarios.append(scenario)
             } catch {
@@ -45,9 +45,19 @@ enum ScenarioInput {
             if let other = seen[scenario.name] { errors.append("\(scenario.file): name '\(scenario.name)' is also used by \(other)") }
             seen[scenario.name] = scenario.file
         }
-        guard errors.isEmpty else { throw UserFacingError.invalidInput(errors.joined(separator: "\nringfence: ")) }
+        guard errors.isEmpty else {
+            // One line per file: all but the last here, the last as the error.
+            for error in errors.dropLast() { StandardError.complain(error) }
+            throw UserFacingError.invalidInput(errors.last!)
+        }
         return scenarios
     }
+}
+
+/// Which files scenarios may read besides their own folder tree and the shipped profiles.
+struct ScenarioInputOptions: ParsableArguments {
+    @Option(name: .customLong("allow"), help: ArgumentHelp("Let scenarios read files in this folder too (repeatable).", valueName: "DIR"))
+    var allow: [String] = []
 }
 
 /// `--format` and `--output`, shared by run, merge and matrix.
@@ -61,11 +71,28 @@ struct ReportOptions: ParsableArguments {
         if let output {
             let folder = (output as NSString).deletingLastPathComponent
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            try AtomicFile.write(text, to: output)
+            // Out of disk, say: invalid output, exit 2, one line (DESIGN section 4).
+            do { try AtomicFile.write(text, to: output) } catch { throw UserFacingError.invalidInput(error.description) }
         } else {
             print(text, terminator: "")
             fflush(nil)
         }
+        // A report in a file, or in a machine format, does not reach the
+        // person at the terminal: each scenario that failed also gets one line
+        // on stderr, naming its file and what went wrong.
+        if output != nil || format != .table {
+            for scenario in report.scenarios where !scenario.passed || scenario.sandboxSetupFailed {
+                StandardError.complain(Self.failureLine(scenario))
+            }
+        }
+    }
+
+    /// `FILE: scenario NAME: WHY` on one line.
+    static func failureLine(_ scenario: ScenarioReport) -> String {
+        let setup = scenario.agents.lazy.flatMap(\.failures).first { $0.kind == "sandbox-setup" }.map { $0.detail ?? "sandbox setup failed" }
+        let why = scenario.error ?? setup ?? scenario.expectations.first { !$0.passed }.map { "\($0.check): \($0.message ?? "failed")" } ?? "failed"
+        let line = "\(scenario.file): scenario \(scenario.name): \(why)"
+        return String(line.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(500))
     }
 }
 

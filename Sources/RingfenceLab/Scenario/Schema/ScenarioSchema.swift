@@ -14,6 +14,10 @@ enum ScenarioSchema {
     static let window = SimulatedTime.zero...SimulatedTime.seconds(7 * 86_400)
     /// The highest event rate: a week at this rate still counts in 64 bits.
     static let maxRate = 10_000_000
+    /// Agents on one host: as many as a crash dump can name.
+    static let maxAgents = CrashDump.maxAgents
+    /// Updates in one scenario: far more than a trial can deliver meaningfully.
+    static let maxUpdates = 1_000
 
     static var top: [SchemaKey<Scenario>] {
         [
@@ -22,9 +26,9 @@ enum ScenarioSchema {
             .value("seed", \.seed, .seed),
             .section("host", \.self, hostKeys),
             .value("validator", \.validator, .choice),
-            .list("agents", \.agents, required: true, element: Scenario.defaultAgent, agentKeys, check: checkAgents),
+            .list("agents", \.agents, required: true, element: Scenario.defaultAgent, agentKeys, check: checkAgents, max: maxAgents),
             .section("content", \.self, contentKeys),
-            .list("updates", \.updates, element: { _ in Scenario.Update() }, updateKeys),
+            .list("updates", \.updates, element: { _ in Scenario.Update() }, updateKeys, max: maxUpdates),
             .section("expect", \.expect, expectKeys),
         ]
     }
@@ -68,7 +72,7 @@ enum ScenarioSchema {
             .value("interpreter", \.interpreter, .choice),
             .value("supplies", \.supplies, .perEventType(.integer(1...255), what: "template type")),
             // A profile file that does not exist is only ever a kernel-mode agent's default, which it never reads.
-            .value("profile", \.profile, .file, omitted: { !FileManager.default.fileExists(atPath: $0) }),
+            .value("profile", \.profile, .profile, omitted: { !FileManager.default.fileExists(atPath: $0) }),
             .section("limits", \.limits, limitKeys),
             .section("restart", \.restart, restartKeys),
             .value("failMode", \.failMode, .choice),
@@ -101,15 +105,15 @@ enum ScenarioSchema {
 
     static var contentKeys: [SchemaKey<Scenario>] {
         [
-            .optional("templates", \.templates, .file),
-            .value("baseline", \.baseline, .list(.file)),
+            .optional("templates", \.templates, .templates),
+            .value("baseline", \.baseline, .list(.content)),
         ]
     }
 
     static var updateKeys: [SchemaKey<Scenario.Update>] {
         [
             .value("at", \.at, .duration(window), required: true),
-            .value("content", \.content, .file, required: true),
+            .value("content", \.content, .content, required: true),
             .value("fault", \.fault, .fault),
             .section("options", \.options, optionKeys),
         ]
@@ -146,11 +150,22 @@ enum ScenarioSchema {
     /// Every key path of the format, `host.events.rate` and `agents[].limits.stall` style.
     static var keyPaths: [String] { top.flatMap(\.paths) }
 
-    /// Agent names are unique, and a scenario has at least one agent.
+    /// Agent names are unique, a scenario has at least one agent, and every
+    /// user-mode agent's profile compiles (with its `violations` handling):
+    /// a bad profile is invalid input, refused before anything runs.
     private static func checkAgents(_ agents: [AgentConfiguration], _ list: YAMLValue, _ items: [YAMLValue]) throws(YAMLSourceError) {
         var names = Set<String>()
-        for (agent, item) in zip(agents, items) where !names.insert(agent.name).inserted {
-            throw try item.mapping(allowed: agentKeys.map(\.name)).required("name").error("duplicate agent name '\(agent.name)'")
+        for (agent, item) in zip(agents, items) {
+            let mapping = try item.mapping(allowed: agentKeys.map(\.name))
+            if !names.insert(agent.name).inserted {
+                throw try mapping.required("name").error("duplicate agent name '\(agent.name)'")
+            }
+            guard agent.isolation == .user else { continue }
+            do {
+                _ = try agent.policy().compile(handling: agent.violations)
+            } catch {
+                throw (mapping["profile"] ?? item).error("profile \(error)")
+            }
         }
         if agents.isEmpty { throw list.error("a scenario needs at least one agent") }
     }

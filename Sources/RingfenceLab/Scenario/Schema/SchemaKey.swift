@@ -41,10 +41,12 @@ struct SchemaKey<Root> {
     /// sees the whole list, the list's node and each item's (duplicate names, say).
     static func list<Element>(_ name: String, _ path: WritableKeyPath<Root, [Element]>, required: Bool = false,
                               element: @escaping (ScenarioReading) -> Element, _ keys: [SchemaKey<Element>],
-                              check: @escaping ([Element], YAMLValue, [YAMLValue]) throws(YAMLSourceError) -> Void = { _, _, _ in }) -> Self {
+                              check: @escaping ([Element], YAMLValue, [YAMLValue]) throws(YAMLSourceError) -> Void = { _, _, _ in },
+                              max: Int) -> Self {
         Self(name: name, required: required, paths: [name] + keys.flatMap { key in key.paths.map { "\(name)[].\($0)" } },
              read: { value, root, context throws(YAMLSourceError) in
                  let items = try value.sequence()
+                 guard items.count <= max else { throw value.error("\(items.count) entries; the limit is \(max)") }
                  var elements: [Element] = []
                  for item in items {
                      var element = element(context)

@@ -1,14 +1,33 @@
 import Foundation
 import RingfenceContent
 import RingfenceHost
+import RingfenceSandbox
 import RingfenceSystem
+import Synchronization
 import Yams
 
-/// Where a scenario is being read from: relative paths resolve against it.
+/// Where a scenario is being read from: relative paths resolve against it,
+/// and every file it names must pass `confinement` (its own folder tree, the
+/// shipped profiles, and folders allowed with `--allow`).
 struct ScenarioReading {
     let file: String
+    let confinement: PathConfinement
+
+    init(file: String, allowing allowed: [String] = []) {
+        self.file = file
+        let folder = (file as NSString).deletingLastPathComponent
+        confinement = PathConfinement(roots: [folder.isEmpty ? "." : folder] + (ShippedProfiles.folder.map { [$0] } ?? []) + allowed)
+    }
 
     func resolve(_ path: String) -> String { ChannelSource.resolve(path, relativeTo: file) }
+
+    /// `path` resolved, existing, a regular file, and inside the confinement.
+    func admit(_ path: String, at value: YAMLValue) throws(YAMLSourceError) -> String {
+        let resolved = resolve(path)
+        do { return try confinement.admit(resolved) } catch {
+            throw value.error(error.reason == "no such file" ? "no such file: \(resolved)" : error.description)
+        }
+    }
 }
 
 /// Where a scenario is being written for: every file it names goes through
@@ -104,24 +123,73 @@ extension ValueCodec where Value == String {
         Self(read: { value, _ throws(YAMLSourceError) in try value.string() }, write: { text, _ in Node(text, Tag(.str), .singleQuoted) })
     }
 
-    /// Letters, digits, '-', '_' and '.': names that are also file names.
+    /// The longest name, in bytes: names become folder and file names (at most 255 bytes), and show in tables.
+    static let maxNameLength = 100
+
+    /// Letters, digits, '-', '_' and '.', at most ``maxNameLength`` bytes of them: names that are also file names.
     static var name: Self {
         Self(read: { value, _ throws(YAMLSourceError) in
             let name = try value.string()
-            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-                throw value.error("a name is letters, digits, '-', '_' and '.'")
+            guard !name.isEmpty, name.utf8.count <= maxNameLength, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                throw value.error("a name is 1 to \(maxNameLength) bytes of letters, digits, '-', '_' and '.'")
             }
             return name
         }, write: { name, _ in Node(name, Tag(.str), .singleQuoted) })
     }
 
-    /// A file, relative to the scenario file; it must exist.
+    /// A regular file, relative to the scenario file, inside the folders the
+    /// scenario may read (``ScenarioReading/confinement``).
     static var file: Self {
+        Self(read: { value, context throws(YAMLSourceError) in try context.admit(try value.string(), at: value) },
+             write: { path, context in Node(context.relocate(path), Tag(.str), .singleQuoted) })
+    }
+
+    /// Content, as ``file``; a rules file is compiled here, its own
+    /// `templates:` and `extends:` files held to the same folders, so that
+    /// bad content stops the run before anything starts (once per file and
+    /// set of folders in a process: a library's scenarios share their
+    /// sources). A channel file is only checked for its size here: a
+    /// malformed one is legitimate content for a trial (the agent's parser is
+    /// what is under test).
+    static var content: Self {
         Self(read: { value, context throws(YAMLSourceError) in
-            let resolved = context.resolve(try value.string())
-            guard FileManager.default.fileExists(atPath: resolved) else { throw value.error("no such file: \(resolved)") }
-            return resolved
-        }, write: { path, context in Node(context.relocate(path), Tag(.str), .singleQuoted) })
+            let path = try context.admit(try value.string(), at: value)
+            if CompiledSources.isRulesFile(path) {
+                let key = "\(path)|\(context.confinement.roots.joined(separator: "|"))"
+                if !checkedRules.withLock({ $0.contains(key) }) {
+                    _ = try ChannelSource.compile(path, confinement: context.confinement)
+                    checkedRules.withLock { _ = $0.insert(key) }
+                }
+            } else {
+                do { _ = try FileBytes.read(path, limit: ChannelLimits.standard.maxFileSize) } catch let error as FileBytes.ReadError { throw value.error(error.description) } catch { throw value.error("\(error)") }
+            }
+            return path
+        }, write: file.write)
+    }
+
+    /// Rules files that compiled while scenarios were read, with the folders they were held to.
+    private static let checkedRules = Mutex<Set<String>>([])
+
+    /// Template definitions (`content.templates`), as ``file``, and read here.
+    static var templates: Self {
+        Self(read: { value, context throws(YAMLSourceError) in
+            let path = try context.admit(try value.string(), at: value)
+            _ = try TemplateDefinitions.load(path)
+            return path
+        }, write: file.write)
+    }
+
+    /// A seccomp profile: a shipped one by name (`agent`, `permissive-log`),
+    /// or a file as for ``file``.
+    static var profile: Self {
+        Self(read: { value, context throws(YAMLSourceError) in
+            let text = try value.string()
+            guard ShippedProfiles.isName(text) else { return try context.admit(text, at: value) }
+            guard let path = ShippedProfiles.path(named: text) else {
+                throw value.error("no shipped profile '\(text)'; shipped: \(ShippedProfiles.names.joined(separator: ", "))")
+            }
+            return path
+        }, write: { path, context in Node(ShippedProfiles.name(of: path) ?? context.relocate(path), Tag(.str), .singleQuoted) })
     }
 
     /// One of `words` (the hostile test agents' entries, say).
