@@ -335,6 +335,8 @@ int rf_probe_act(int probe, pid_t target) {
         return rf_result(syscall(SYS_add_key, "user", "ringfence", "x", 1, -3 /* KEY_SPEC_SESSION_KEYRING */));
     case RF_CHECK_GETPID:
         return rf_result(getpid());
+    case RF_CHECK_VSOCK_SOCKET:
+        return rf_result(socket(40 /* AF_VSOCK */, SOCK_STREAM, 0));
     case RF_CHECK_OPEN_READ_ONLY:
         return rf_result(open("/etc/hostname", O_RDONLY | O_CLOEXEC));
     default:

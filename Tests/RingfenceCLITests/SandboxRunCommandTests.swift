@@ -175,6 +175,23 @@ import Testing
         #expect(!output.stderr.contains("exec-startup.json"), "\(output.stderr)")
     }
 
+    /// Docker's default profile runs a program once opted in (it allows
+    /// execve), skipping the syscalls newer than this libseccomp with one
+    /// warning that names them, and a note that the run was permissive.
+    @Test func dockersDefaultProfileRunsAProgramWithAWarning() throws {
+        let docker = URL(fileURLWithPath: Fixtures.root).deletingLastPathComponent().appendingPathComponent("shared/fixtures/seccomp/docker-default.json").path
+        try #require(FileManager.default.fileExists(atPath: docker), "../shared/fixtures is not present")
+        let (refused, _) = try Self.sandboxRun(["--profile", docker], ["/bin/sh", "-c", "exit 7"])
+        #expect(refused.status == .exited(SandboxRun.setupFailureStatus))
+        #expect(refused.stderr.contains("permissive profile"), "\(refused.stderr)")
+        let (output, report) = try Self.sandboxRun(["--profile", docker, "--permissive"], ["/bin/sh", "-c", "exit 7"])
+        #expect(output.status == .exited(7), "\(output.stderr)")
+        #expect(output.stderr.contains("ringfence: warning: \(docker): allow rules name syscalls this libseccomp does not know; skipped: "), "\(output.stderr)")
+        #expect(output.stderr.contains("mseal"))
+        #expect(report?.permissive == true)
+        #expect(report?.skippedSyscalls.contains("listmount") == true)
+    }
+
     /// An error in the user's profile names that file only, even when the
     /// exec path has added exec-startup.json's rules to it.
     @Test func anUnknownNameInTheUsersProfileNamesThatFileAlone() throws {

@@ -25,10 +25,13 @@ enum SandboxFixtures {
         URL(fileURLWithPath: RingfenceBinary.path).deletingLastPathComponent().appendingPathComponent("ringfence-probe").path
     }
 
-    /// The shared real-world profile, when the shared fixtures are present.
-    static var podmanProfile: String? {
+    /// The shared real-world profiles, when the shared fixtures are present.
+    static var podmanProfile: String? { sharedProfile("podman-default.json") }
+    static var dockerProfile: String? { sharedProfile("docker-default.json") }
+
+    static func sharedProfile(_ name: String) -> String? {
         let path = URL(fileURLWithPath: Fixtures.root).deletingLastPathComponent()
-            .appendingPathComponent("shared/fixtures/seccomp/podman-default.json").path
+            .appendingPathComponent("shared/fixtures/seccomp/\(name)").path
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 

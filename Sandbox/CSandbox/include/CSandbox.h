@@ -236,6 +236,7 @@ enum rf_probe {
     RF_CHECK_ADD_KEY,
     RF_CHECK_GETPID,
     RF_CHECK_OPEN_READ_ONLY,
+    RF_CHECK_VSOCK_SOCKET,
 };
 
 /// Exit status of an act that ran to the end: the act succeeded (escaped).

@@ -72,7 +72,7 @@ public struct SandboxRun {
                                     wall: monotonicSeconds() - start)
         }
         return Report(command: command, profile: spec.policy.source, handling: spec.handling.rawValue,
-                      permissive: spec.policy.isPermissive || spec.handling == .log,
+                      permissive: spec.policy.isPermissive || spec.handling == .log, skippedSyscalls: spec.policy.skippedAllowedNames,
                       termination: Self.ending(termination, status: status), exitStatus: Self.exitStatus(termination, status: status),
                       wallSeconds: monotonicSeconds() - start, userSeconds: usage.userSeconds, systemSeconds: usage.systemSeconds,
                       peakResidentBytes: usage.peakResidentBytes, loggedSyscalls: logged)

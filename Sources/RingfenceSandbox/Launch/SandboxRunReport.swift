@@ -22,6 +22,9 @@ extension SandboxRun {
         /// The profile was permissive (opted in with `--permissive`, `--log` or
         /// the profile's own `"permissive": true`): CMD was not confined.
         public var permissive = false
+        /// Syscalls the profile allows that this libseccomp cannot name (newer
+        /// than it): skipped, as Docker's runtime skips them.
+        public var skippedSyscalls: [String] = []
         public var termination: Ending
         /// The status `ringfence sandbox run` exits with.
         public var exitStatus: Int32
@@ -37,6 +40,10 @@ extension SandboxRun {
         /// the syscalls outside the profile, most frequent first.
         public func messages(listingLogged: Bool) -> [String] {
             var lines: [String] = permissive ? ["ringfence: note: \(profile) is permissive (opted in): CMD ran only loosely confined"] : []
+            if !skippedSyscalls.isEmpty {
+                lines.append("ringfence: warning: \(profile): allow rules name syscalls this libseccomp does not know; skipped: "
+                             + skippedSyscalls.joined(separator: ", "))
+            }
             switch termination.kind {
             case "exited":
                 break
@@ -75,6 +82,7 @@ extension SandboxRun {
                 .init(key: "profile", value: .string(profile)),
                 .init(key: "handling", value: .string(handling)),
                 .init(key: "permissive", value: .bool(permissive)),
+                .init(key: "skippedSyscalls", value: .array(skippedSyscalls.map(JSONValue.string))),
                 .init(key: "termination", value: .object(ending)),
                 .init(key: "exitStatus", value: .number(String(exitStatus))),
                 .init(key: "wallSeconds", value: .number(String(wallSeconds))),

@@ -71,6 +71,14 @@ public struct PolicyCompiler: Sendable {
         return reasons
     }
 
+    /// The syscalls newer than this libseccomp that applicable allow rules
+    /// name: compiling skips them (``SyscallTable/newerSyscalls``), and callers warn.
+    public var skippedAllowedNames: [String] {
+        (profile.syscalls ?? []).filter { applies($0) && $0.action == "SCMP_ACT_ALLOW" }.flatMap { rule in
+            rule.allNames.filter { SyscallTable.newerSyscalls.contains($0) && SyscallTable.number(of: $0) == nil }
+        }
+    }
+
     /// Permissive (and so opted in, or it would not compile): reports mark the run as such.
     public var isPermissive: Bool { !permissiveReasons.isEmpty }
 
@@ -122,7 +130,13 @@ public struct PolicyCompiler: Sendable {
             }
             usesSelfPid = usesSelfPid || (rule.args ?? []).contains(where: \.isSelfPid)
             for name in rule.allNames {
-                guard let number = SyscallTable.number(of: name) else { unknown.append((file, name)); continue }
+                guard let number = SyscallTable.number(of: name) else {
+                    // An allow rule for a syscall newer than this libseccomp is
+                    // skipped, as Docker's runtime skips it (callers warn); any
+                    // other unknown name is an error.
+                    if !(ruleAction == SeccompAction.allow && SyscallTable.newerSyscalls.contains(name)) { unknown.append((file, name)) }
+                    continue
+                }
                 try addRule(context, action: ruleAction, number: number, comparisons: comparisons, place: "\(place) \(name)", file: file)
             }
         }

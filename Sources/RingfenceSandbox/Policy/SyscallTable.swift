@@ -15,6 +15,19 @@ public enum SyscallTable {
         return number == __NR_SCMP_ERROR ? nil : number
     }
 
+    /// Linux syscalls added after libseccomp 2.5's tables (kernels 5.17 to
+    /// 6.17, and riscv's own): a profile written for a newer runtime (Docker's
+    /// default names several) may allow them, and an allow rule for one this
+    /// libseccomp cannot name is skipped, as Docker's runtime skips it: a
+    /// syscall the filter cannot name is one no program here can be let make.
+    /// Any other name libseccomp does not know is an error (a typo).
+    public static let newerSyscalls: Set<String> = [
+        "set_mempolicy_home_node", "cachestat", "fchmodat2", "map_shadow_stack", "futex_wake", "futex_wait", "futex_requeue",
+        "statmount", "listmount", "lsm_get_self_attr", "lsm_set_self_attr", "lsm_list_modules", "mseal", "setxattrat",
+        "getxattrat", "listxattrat", "removexattrat", "open_tree_attr", "file_getattr", "file_setattr", "uretprobe",
+        "riscv_hwprobe", "riscv_flush_icache",
+    ]
+
     /// The name of syscall `number` on `architecture`, e.g. `openat`.
     public static func name(of number: Int32, architecture: UInt32 = nativeArchitecture) -> String? {
         guard let text = seccomp_syscall_resolve_num_arch(architecture, number) else { return nil }

@@ -179,4 +179,5 @@ public enum PolicyCheck: Int32, CaseIterable, Sendable {
     case addKey
     case getpid
     case openReadOnly
+    case vsockSocket
 }
