@@ -29,11 +29,60 @@ struct Ringfence: ParsableCommand {
                 try entry()
                 Glibc.exit(0)
             }
+            // `--version` on any command, as CI logs want it.
+            if CommandLine.arguments.dropFirst().contains("--version") {
+                print(RingfenceVersion.description)
+                Glibc.exit(0)
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            finish(with: error)
         }
+    }
+
+    /// DESIGN section 4: a usage error is exit 2 (ArgumentParser's own is 64),
+    /// in one `ringfence: ...` line, with "did you mean" for a mistyped
+    /// subcommand. Help, and the codes commands throw, pass through.
+    static func finish(with error: Error) -> Never {
+        let code = exitCode(for: error)
+        if code == .validationFailure {
+            var message = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "usage error"
+            if let word = message.firstMatch(of: /nexpected arguments?:? '([^']*)'/)?.output.1,
+               let suggestion = closestSubcommand(to: String(word)) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            StandardError.complain(message.prefix(1).lowercased() + message.dropFirst() + " (see 'ringfence --help')")
+            Glibc.exit(2)
+        }
+        if error is ExitCode || code == .success { exit(withError: error) }
+        // Anything else is an error no command turned into a message: still one line.
+        StandardError.complain("\(error)")
+        Glibc.exit(2)
+    }
+
+    /// The subcommand nearest `word` by edit distance, if it is near enough to be a typo.
+    static func closestSubcommand(to word: String) -> String? {
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName ?? String(describing: $0).lowercased() }
+            .filter { !$0.hasPrefix("__") }
+        let scored = names.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
+        guard let (name, distance) = scored, distance <= max(1, name.count / 3) else { return nil }
+        return name
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let old = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = old
+            }
+        }
+        return row[b.count]
     }
 
     /// The internal commands the lab and the host start for every boot and

@@ -14,6 +14,10 @@ enum SandboxRunCommand {
         }
         // The help text is ArgumentParser's layout; the full command line prints it.
         if arguments.helpRequested { FullCommandLine.exec(["help", "sandbox", "run"]) }
+        if arguments.versionRequested {
+            print(RingfenceVersion.description)
+            exit(0)
+        }
         let run: SandboxRun
         do {
             run = try SandboxRun.prepare(arguments, executable: ChildProcess.currentExecutable)

@@ -71,9 +71,14 @@ public struct SandboxRun {
             return Self.failedSetup(command: command, profile: spec.policy.source, handling: spec.handling, message: "\(error)",
                                     wall: monotonicSeconds() - start)
         }
+        var ending = Self.ending(termination, status: status)
+        if case .setupFailed(.exec, let errno) = termination {
+            // As bwrap does: name the program that could not be run.
+            ending.description = "cannot run \(command[0]): \(ErrnoName.describe(errno))"
+        }
         return Report(command: command, profile: spec.policy.source, handling: spec.handling.rawValue,
                       permissive: spec.policy.isPermissive || spec.handling == .log, skippedSyscalls: spec.policy.skippedAllowedNames,
-                      termination: Self.ending(termination, status: status), exitStatus: Self.exitStatus(termination, status: status),
+                      termination: ending, exitStatus: Self.exitStatus(termination, status: status),
                       wallSeconds: monotonicSeconds() - start, userSeconds: usage.userSeconds, systemSeconds: usage.systemSeconds,
                       peakResidentBytes: usage.peakResidentBytes, loggedSyscalls: logged)
     }

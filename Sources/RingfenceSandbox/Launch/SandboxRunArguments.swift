@@ -30,6 +30,8 @@ public struct SandboxRunArguments: Sendable {
     public var command: [String] = []
     /// `-h` or `--help` came before CMD.
     public var helpRequested = false
+    /// `--version`: print ``RingfenceVersion`` and exit.
+    public var versionRequested = false
 
     public init() {}
 
@@ -108,6 +110,10 @@ public struct SandboxRunArguments: Sendable {
             }
             if word == "-h" || word == "--help" {
                 options.helpRequested = true
+                return options
+            }
+            if word == "--version" {
+                options.versionRequested = true
                 return options
             }
             guard word.hasPrefix("--") else { break }

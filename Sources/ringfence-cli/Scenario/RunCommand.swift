@@ -18,10 +18,15 @@ extension Ringfence {
         @Option(help: "Run only shard K of N (e.g. 2/4): a stable subset, for splitting a suite across CI jobs.") var shard: String?
         @Option(help: "Where trials keep their disks and record logs.") var work = ".ringfence/runs"
         @Option(help: "Where replay bundles of failed scenarios go.") var bundles = ".ringfence/bundles"
-        @Option(help: "Scenarios run at once.") var jobs = 2
+        @Option(help: "Scenarios run at once (at least 1).") var jobs = 2
+
+        func validate() throws {
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        }
 
         func run() throws {
             try reportingErrors {
+                try report.checkOutput()
                 var loaded = try ScenarioInput.load(scenarios, seed: seed, allowing: input.allow)
                 if let shard {
                     guard let selection = Shard(shard) else { throw UserFacingError.invalidInput("--shard: '\(shard)' is not K/N with 1 <= K <= N") }
@@ -43,6 +48,7 @@ extension Ringfence {
 
         func run() throws {
             try reportingErrors {
+                try report.checkOutput()
                 let parts = try reports.map { path in
                     let data = try readFile(path)
                     do { return try JSONDecoder().decode(RunReport.self, from: Data(data)) } catch {
@@ -67,10 +73,15 @@ extension Ringfence {
         @Option(help: "Use this seed instead of the scenario's own.") var seed: UInt64?
         @OptionGroup var input: ScenarioInputOptions
         @Option(help: "Where trials keep their disks and record logs.") var work = ".ringfence/matrix"
-        @Option(help: "Combinations run at once.") var jobs = 2
+        @Option(help: "Combinations run at once (at least 1).") var jobs = 2
+
+        func validate() throws {
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        }
 
         func run() throws {
             try reportingErrors {
+                try report.checkOutput()
                 guard let base = try ScenarioInput.load([scenario], seed: seed, allowing: input.allow).first else { return }
                 let variations = try vary.map { entry -> (key: Scenario.Variable, values: [String]) in
                     let parts = entry.split(separator: "=", maxSplits: 1)

@@ -65,6 +65,30 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "table, json, junit, markdown or html.") var format: ReportFormat = .table
     @Option(name: .shortAndLong, help: "Write the report here (atomically) instead of standard output.") var output: String?
 
+    /// DESIGN section 4: an output that cannot be written is invalid input,
+    /// refused before anything runs. Its folder is made now (the run would
+    /// make it anyway) and a file is really created and removed there, the
+    /// way the report will be written: `access(2)` answers yes to root
+    /// where a write would still fail (a read-only mount, /proc).
+    func checkOutput() throws {
+        guard let output else { return }
+        func refuse(_ why: String) -> UserFacingError { .invalidInput("\(output): cannot write the report: \(why)") }
+        var status = stat()
+        if stat(output, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR { throw refuse("it is a folder") }
+        let folder = (output as NSString).deletingLastPathComponent
+        var made = ""
+        for part in folder.split(separator: "/", omittingEmptySubsequences: false) {
+            made += made.isEmpty && part.isEmpty ? "/" : (made.isEmpty || made == "/" ? "" : "/") + part
+            if made.isEmpty || made == "/" { continue }
+            if mkdir(made, 0o755) != 0 && errno != EEXIST { throw refuse("cannot make \(made): \(String(cString: strerror(errno)))") }
+        }
+        let probe = "\(output).tmp-\(getpid())"
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw refuse(String(cString: strerror(errno))) }
+        close(fd)
+        unlink(probe)
+    }
+
     func emit(_ report: RunReport) throws {
         let color = output == nil && format == .table && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let text = try format.render(report, color: color)
