@@ -85,7 +85,7 @@ let package = Package(
         // halves its start-up (BENCHMARKS.md, issue 6).
         .executableTarget(
             name: "ringfence",
-            dependencies: ["RingfenceSandbox", "RingfenceSystem"],
+            dependencies: ["RingfenceSandbox", "RingfenceSystem", .product(name: "Crypto", package: "swift-crypto")],
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))]
         ),
         .executableTarget(

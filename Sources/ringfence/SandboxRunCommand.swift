@@ -1,3 +1,4 @@
+import Crypto
 import Glibc
 import RingfenceSandbox
 import RingfenceSystem
@@ -24,7 +25,12 @@ enum SandboxRunCommand {
         } catch {
             fail("sandbox setup failed: \(error)")
         }
-        let report = run.run()
+        var report = run.run()
+        report.profiles = run.loadedProfiles.map { loaded in
+            let digits = Array("0123456789abcdef")
+            let hex = SHA256.hash(data: loaded.bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }
+            return SandboxRun.Report.LoadedProfile(path: loaded.path, sha256: String(hex))
+        }
         let lines = report.messages(listingLogged: arguments.log)
         if !lines.isEmpty { StandardError.write(lines.joined(separator: "\n") + "\n") }
         if let path = arguments.report {

@@ -192,6 +192,36 @@ import Testing
         #expect(report?.skippedSyscalls.contains("listmount") == true)
     }
 
+    /// A folder must not change which policy applies: neither a
+    /// Sandbox/profiles/agent.json in the working directory nor an
+    /// exec-startup.json beside the profile the user named is loaded. The
+    /// report lists every profile file loaded, with the SHA-256 of its bytes.
+    @Test func aFolderDoesNotChangeWhichPolicyApplies() throws {
+        let folder = Fixtures.temporaryDirectory("hostile-folder")
+        let lax = #"{"defaultAction": "SCMP_ACT_ALLOW", "permissive": true}"#
+        try FileManager.default.createDirectory(atPath: "\(folder)/Sandbox/profiles", withIntermediateDirectories: true)
+        try lax.write(toFile: "\(folder)/Sandbox/profiles/agent.json", atomically: true, encoding: .utf8)
+        try lax.write(toFile: "\(folder)/exec-startup.json", atomically: true, encoding: .utf8)
+        try (try String(contentsOfFile: "\(Self.profiles)/agent.json", encoding: .utf8)).write(toFile: "\(folder)/mine.json", atomically: true, encoding: .utf8)
+        let report = "\(folder)/report.json"
+        for options in [[String](), ["--profile", "\(folder)/mine.json"]] {
+            let output = try ChildProcess.run("/bin/sh", ["-c", "cd \"$0\" && exec \"$@\"", folder, RingfenceBinary.path, "sandbox", "run",
+                                                          "--report", report] + options + ["--", "/bin/sh", "-c", "id -u"],
+                                              environment: ["SWIFT_BACKTRACE": "enable=no"])
+            // The shipped agent.json kills sh at getuid; the lax one would not.
+            #expect(output.status == .exited(SandboxRun.policyViolationStatus), "\(options): \(output.stderr)")
+            let loaded = try #require(Self.report(at: report)).profiles
+            #expect(loaded.map(\.path) == [options.isEmpty ? "\(Self.shippedFolder)/agent.json" : "\(folder)/mine.json",
+                                            "\(Self.shippedFolder)/exec-startup.json", "\(Self.shippedFolder)/static-startup.json"], "\(loaded)")
+            for profile in loaded {
+                let digest = try ChildProcess.run("/usr/bin/sha256sum", [profile.path]).stdout.prefix(64)
+                #expect(profile.sha256 == String(digest))
+            }
+        }
+    }
+
+    static var shippedFolder: String { PathConfinement.canonical(profiles)! }
+
     /// An error in the user's profile names that file only, even when the
     /// exec path has added exec-startup.json's rules to it.
     @Test func anUnknownNameInTheUsersProfileNamesThatFileAlone() throws {

@@ -28,24 +28,16 @@ public final class ExecLauncher: ExitSource {
         self.staticStartup = staticStartup
     }
 
-    /// A launcher with the startup add-ons found beside `profile`, or in the
-    /// checkout `executable` was built in. A file that is there but invalid
-    /// is an error.
-    public static func withStartupProfiles(besides profile: String, executable: @autoclosure () -> String) throws(SandboxPolicyError) -> ExecLauncher {
-        let dynamic = startupProfile("exec-startup.json", besides: profile, executable: executable())
-        let fixed = startupProfile("static-startup.json", besides: profile, executable: executable())
-        return ExecLauncher(startup: try dynamic.map { path throws(SandboxPolicyError) in try PolicyCompiler.load(path) },
-                            staticStartup: try fixed.map { path throws(SandboxPolicyError) in try PolicyCompiler.load(path) })
-    }
-
-    /// Finds the startup add-on `name` beside `profile`, or in the Sandbox/profiles
-    /// of the checkout `executable` (evaluated only if needed) was built in.
-    public static func startupProfile(_ name: String = "exec-startup.json", besides profile: String,
-                                      executable: @autoclosure () -> String) -> String? {
-        let beside = folder(of: profile) + "/" + name
-        if access(beside, R_OK) == 0 { return beside }
-        let checkout = checkoutProfile(name, executable: executable())
-        return access(checkout, R_OK) == 0 ? checkout : nil
+    /// A launcher with the shipped startup add-ons, from the Sandbox/profiles
+    /// of the checkout `executable` was built in. Never from beside a
+    /// profile the user named, nor from the working directory: a folder must
+    /// not change which policy applies. A file that is there but invalid is an error.
+    public static func withShippedStartupProfiles(executable: String) throws(SandboxPolicyError) -> ExecLauncher {
+        func load(_ name: String) throws(SandboxPolicyError) -> PolicyCompiler? {
+            let path = checkoutProfile(name, executable: executable)
+            return access(path, R_OK) == 0 ? try PolicyCompiler.load(PathConfinement.canonical(path) ?? path) : nil
+        }
+        return ExecLauncher(startup: try load("exec-startup.json"), staticStartup: try load("static-startup.json"))
     }
 
     /// The path of the shipped profile `name` in the checkout `executable` was

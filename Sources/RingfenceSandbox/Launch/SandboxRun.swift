@@ -14,6 +14,14 @@ public struct SandboxRun {
     public var command: [String]
     public var launcher: ExecLauncher
 
+    /// Every profile file this run loaded, with the bytes that were compiled:
+    /// the one named, then the shipped add-ons.
+    public var loadedProfiles: [(path: String, bytes: [UInt8])] {
+        [spec.policy, launcher.startup, launcher.staticStartup].compactMap { compiler in
+            compiler.flatMap { compiler in compiler.sourceBytes.map { (compiler.source, $0) } }
+        }
+    }
+
     public init(spec: SandboxSpec, command: [String], launcher: ExecLauncher) {
         self.spec = spec
         self.command = command
@@ -26,23 +34,20 @@ public struct SandboxRun {
     public static func prepare(_ arguments: SandboxRunArguments, executable: @autoclosure () -> String) throws(SandboxPolicyError) -> SandboxRun {
         let profile = profilePath(arguments.profile, executable: executable())
         let policy = try PolicyCompiler.load(profile)
-        let launcher = try ExecLauncher.withStartupProfiles(besides: profile, executable: executable())
+        let launcher = try ExecLauncher.withShippedStartupProfiles(executable: executable())
         return SandboxRun(spec: arguments.spec(policy: policy), command: arguments.command, launcher: launcher)
     }
 
-    /// The profile to load: the one given; else the default,
-    /// `Sandbox/profiles/agent.json` relative to the working directory, as
-    /// the other sandbox commands read it; and when the working directory has
-    /// none, the one in the checkout `executable` was built in, so that
-    /// `ringfence sandbox run -- CMD` works from any folder, as bwrap does.
-    /// A profile given explicitly is never replaced by another.
+    /// The profile to load: the one given (a bare name such as `agent` is a
+    /// shipped profile); else the shipped agent.json, from the checkout
+    /// `executable` was built in. Never one from the working directory: a
+    /// folder must not change which policy applies. A profile given as a
+    /// path is never replaced by another.
     public static func profilePath(_ given: String?, executable: @autoclosure () -> String) -> String {
-        if let given { return given }
-        let relative = SandboxRunArguments.defaultProfile
-        if access(relative, F_OK) == 0 { return relative }
-        guard let checkout = realpath(ExecLauncher.checkoutProfile("agent.json", executable: executable()), nil) else { return relative }
-        defer { free(checkout) }
-        return String(cString: checkout)
+        let name = given ?? "agent"
+        guard ShippedProfiles.isName(name) else { return name }
+        let shipped = ExecLauncher.checkoutProfile("\(name).json", executable: executable())
+        return PathConfinement.canonical(shipped) ?? shipped
     }
 
     /// Launches and waits. Never throws: a setup failure is a report too.

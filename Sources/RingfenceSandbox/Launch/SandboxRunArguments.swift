@@ -9,7 +9,8 @@ import RingfenceSystem
 /// the parser reads it, and the help text of both `ringfence` executables is
 /// printed from it.
 public struct SandboxRunArguments: Sendable {
-    public static let defaultProfile = "Sandbox/profiles/agent.json"
+    /// The shipped profile used when none is given (never one from the working directory).
+    public static let defaultProfile = "agent"
 
     /// The profile given with --profile; nil for the default (``SandboxRun/profilePath(_:executable:)``).
     public var profile: String?
@@ -51,7 +52,7 @@ public struct SandboxRunArguments: Sendable {
     }
 
     static let table: [Option] = [
-        Option(name: "profile", value: "FILE", help: "OCI seccomp profile (default \(defaultProfile))") { $0.profile = $1 },
+        Option(name: "profile", value: "FILE", help: "OCI seccomp profile, or a shipped one by name (default \(defaultProfile))") { $0.profile = $1 },
         Option(name: "log", value: nil, help: "Permissive: CMD completes; off-profile syscalls listed") { options, _ in
             options.log = true
         },

@@ -16,8 +16,21 @@ extension SandboxRun {
             public var description: String
         }
 
+        /// A profile file that was loaded, and the SHA-256 of the bytes compiled.
+        public struct LoadedProfile: Codable, Sendable, Equatable {
+            public var path: String
+            public var sha256: String
+
+            public init(path: String, sha256: String) {
+                self.path = path
+                self.sha256 = sha256
+            }
+        }
+
         public var command: [String]
         public var profile: String
+        /// Every profile file loaded (the one named and the shipped add-ons), with its digest.
+        public var profiles: [LoadedProfile] = []
         public var handling: String
         /// The profile was permissive (opted in with `--permissive`, `--log` or
         /// the profile's own `"permissive": true`): CMD was not confined.
@@ -80,6 +93,9 @@ extension SandboxRun {
             let document: JSONValue = .object([
                 .init(key: "command", value: .array(command.map(JSONValue.string))),
                 .init(key: "profile", value: .string(profile)),
+                .init(key: "profiles", value: .array(profiles.map { loaded in
+                    .object([.init(key: "path", value: .string(loaded.path)), .init(key: "sha256", value: .string(loaded.sha256))])
+                })),
                 .init(key: "handling", value: .string(handling)),
                 .init(key: "permissive", value: .bool(permissive)),
                 .init(key: "skippedSyscalls", value: .array(skippedSyscalls.map(JSONValue.string))),

@@ -1,6 +1,7 @@
 import CSandbox
 import CSeccomp
 import Glibc
+import RingfenceSystem
 
 /// A BPF program ready for `seccomp(SECCOMP_SET_MODE_FILTER)`: compiled by
 /// libseccomp in the parent, so that the child only hands it to the kernel.
@@ -98,8 +99,19 @@ public struct PolicyCompiler: Sendable {
         return compiler
     }
 
+    /// The bytes the profile was read from, when it came from a file: what a
+    /// report's digest is taken of (the same bytes that were compiled, not
+    /// the file as it may be later).
+    public private(set) var sourceBytes: [UInt8]?
+
     public static func load(_ path: String) throws(SandboxPolicyError) -> PolicyCompiler {
-        PolicyCompiler(profile: try SeccompProfile.load(path), source: path)
+        let bytes: [UInt8]
+        do { bytes = try FileBytes.read(path, limit: SeccompProfile.maxFileSize) } catch {
+            throw SandboxPolicyError(file: path, message: "cannot read the profile: \(error.reason)")
+        }
+        var compiler = PolicyCompiler(profile: try SeccompProfile.parse(bytes, source: path), source: path)
+        compiler.sourceBytes = bytes
+        return compiler
     }
 
     public func compile(handling: ViolationHandling, allowances: LauncherAllowances = LauncherAllowances()) throws(SandboxPolicyError) -> SeccompFilter {

@@ -103,9 +103,7 @@ public struct SeccompProfile: Hashable, Sendable {
     /// Reads a profile file. Errors name the file, and the line and column
     /// (bad JSON) or the JSON path (a field of the wrong kind).
     public static func load(_ path: String) throws(SandboxPolicyError) -> SeccompProfile {
-        let bytes: [UInt8]
-        do { bytes = try FileBytes.read(path, limit: maxFileSize) } catch { throw SandboxPolicyError(file: path, message: "cannot read the profile: \(error.reason)") }
-        return try parse(bytes, source: path)
+        try PolicyCompiler.load(path).profile
     }
 
     /// Parses a profile's bytes; errors name `source`.

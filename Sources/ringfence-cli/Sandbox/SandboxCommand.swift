@@ -16,7 +16,7 @@ extension Ringfence {
 
 /// Options shared by the sandbox commands.
 struct ProfileOptions: ParsableArguments {
-    @Option(help: "An OCI/Docker seccomp profile (JSON).") var profile = "Sandbox/profiles/agent.json"
+    @Option(help: "An OCI/Docker seccomp profile (JSON), or a shipped one by name: agent, permissive-log.") var profile = "agent"
     @Option(help: "How violations are named: trap (in-child SIGSYS reporter), notify (seccomp user notification) or log (permissive). Default: notify where the kernel supports it; log for a profile whose default action is SCMP_ACT_LOG.")
     var handling: ViolationHandling?
     @Flag(help: "Accept a permissive profile: default action allow, log or notify, or an allow rule for execve, execveat, ptrace, bpf, mount or process_vm_writev.")
@@ -24,7 +24,7 @@ struct ProfileOptions: ParsableArguments {
 
     func compiler() throws -> PolicyCompiler {
         do {
-            var compiler = try PolicyCompiler.load(profile)
+            var compiler = try PolicyCompiler.load(SandboxRun.profilePath(profile, executable: ChildProcess.currentExecutable))
             compiler.allowsPermissive = permissive
             return compiler
         } catch { throw SetupFailure(message: error.description) }
@@ -32,7 +32,7 @@ struct ProfileOptions: ParsableArguments {
 
     /// An exec launcher with the startup allowances found beside the profile.
     func execLauncher() throws -> ExecLauncher {
-        do { return try ExecLauncher.withStartupProfiles(besides: profile, executable: ChildProcess.currentExecutable) } catch {
+        do { return try ExecLauncher.withShippedStartupProfiles(executable: ChildProcess.currentExecutable) } catch {
             throw SetupFailure(message: error.description)
         }
     }
