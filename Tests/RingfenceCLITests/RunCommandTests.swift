@@ -154,6 +154,38 @@ import Testing
         #expect(merged.status == .exited(0))
         let xml = try String(contentsOfFile: "\(work)/merged.xml", encoding: .utf8)
         #expect(xml.components(separatedBy: "<testsuite ").count - 1 == 4)
+        // The same shard twice would double every count: refused, naming both files.
+        let twice = try RingfenceBinary.run(["merge", "\(work)/shard-1.json", "\(work)/shard-1.json", "--format", "json"])
+        #expect(twice.status == .exited(2))
+        #expect(twice.stderr.contains("is already in \(work)/shard-1.json; each result may be merged once"), "\(twice.stderr)")
+    }
+
+    /// `--list` collects only (with each scenario's shard), `--filter`
+    /// selects by name (a shell pattern, or a part of the name).
+    @Test func listAndFilterSelectWithoutRunning() throws {
+        let library = "\(Fixtures.root)/Scenarios"
+        let listed = try RingfenceBinary.run(["run", library, "--list", "--filter", "july19-*", "--shard", "1/2", "--work", "\(work)/never"])
+        #expect(listed.status == .exited(0), "\(listed.stderr)")
+        let lines = listed.stdout.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("july19-") && $0.hasSuffix("(shard 1/2)") }, "\(listed.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: "\(work)/never"), "--list ran something")
+        let part = try RingfenceBinary.run(["run", library, "--list", "--filter", "wild"])
+        #expect(Set(part.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }) == ["july19-wildcard", "fault-wild-write", "fault-wild-write-user"], "\(part.stdout)")
+    }
+
+    /// `--fail-fast` and `--max-failures N`: no scenario starts after that
+    /// many failed, and stderr says how many never ran.
+    @Test func failFastStopsStartingScenarios() throws {
+        let paths = (1...3).map { scenario("doomed-\($0)", expect: "  outcome: clean") }
+        let result = try RingfenceBinary.run(["run"] + paths + ["--allow", Fixtures.content, "--fail-fast", "--jobs", "1", "--format", "json",
+                                                                "--output", "\(work)/fail-fast.json", "--work", "\(work)/runs"])
+        #expect(result.status == .exited(1))
+        #expect(scenarios(try json("\(work)/fail-fast.json")).count == 1)
+        #expect(result.stderr.contains("stopped after 1 failure(s): 2 scenario(s) not run"), "\(result.stderr)")
+        let two = try RingfenceBinary.run(["run"] + paths + ["--allow", Fixtures.content, "--max-failures", "2", "--jobs", "1", "--format", "json",
+                                                             "--output", "\(work)/max-2.json", "--work", "\(work)/runs"])
+        #expect(two.status == .exited(1))
+        #expect(scenarios(try json("\(work)/max-2.json")).count == 2)
     }
 
     /// A report is written to a temporary file, fsynced, then renamed over the

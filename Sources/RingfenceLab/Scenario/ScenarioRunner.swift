@@ -24,14 +24,21 @@ public struct ScenarioRunner: Sendable {
         self.bundleDirectory = bundleDirectory
     }
 
-    public func run(_ scenarios: [Scenario]) -> [ScenarioReport] {
+    /// Runs `scenarios`; with `stoppingAfter`, no scenario starts once that
+    /// many have failed (those already running finish). The reports are in
+    /// the scenarios' order, those that never started left out.
+    public func run(_ scenarios: [Scenario], stoppingAfter maxFailures: Int? = nil) -> [ScenarioReport] {
         let slots = ReportSlots(count: scenarios.count)
         let next = AtomicCounter()
+        let failures = AtomicCounter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, scenarios.count))) { _ in
             while true {
+                if let maxFailures, failures.value >= maxFailures { return }
                 let index = next.increment() - 1
                 guard index < scenarios.count else { return }
-                slots.store(run(scenarios[index], slot: index), at: index)
+                let report = run(scenarios[index], slot: index)
+                if !report.passed { _ = failures.increment() }
+                slots.store(report, at: index)
             }
         }
         return slots.reports
@@ -77,7 +84,8 @@ private final class ReportSlots: @unchecked Sendable {
 
 private final class AtomicCounter: @unchecked Sendable {
     private let lock = NSLock()
-    private var value = 0
+    private var count = 0
 
-    func increment() -> Int { lock.withLock { value += 1; return value } }
+    func increment() -> Int { lock.withLock { count += 1; return count } }
+    var value: Int { lock.withLock { count } }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RingfenceLab
+import RingfenceSystem
 
 extension Ringfence {
     struct Run: ParsableCommand {
@@ -19,21 +20,40 @@ extension Ringfence {
         @Option(help: "Where trials keep their disks and record logs.") var work = ".ringfence/runs"
         @Option(help: "Where replay bundles of failed scenarios go.") var bundles = ".ringfence/bundles"
         @Option(help: "Scenarios run at once (at least 1).") var jobs = 2
+        @Option(help: "Run only scenarios whose name matches: a shell pattern (july19-*), or a part of the name.") var filter: String?
+        @Flag(help: "Collect only: list the scenarios that would run, with their shard, and run nothing.") var list = false
+        @Flag(help: "Stop starting scenarios after the first failure.") var failFast = false
+        @Option(help: "Stop starting scenarios after N failures.") var maxFailures: Int?
 
         func validate() throws {
             guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+            if let maxFailures, maxFailures < 1 { throw ValidationError("--max-failures must be at least 1") }
         }
 
         func run() throws {
             try reportingErrors {
                 try report.checkOutput()
                 var loaded = try ScenarioInput.load(scenarios, seed: seed, allowing: input.allow)
-                if let shard {
-                    guard let selection = Shard(shard) else { throw UserFacingError.invalidInput("--shard: '\(shard)' is not K/N with 1 <= K <= N") }
-                    loaded = loaded.filter { selection.contains($0.name) }
+                let selection = try shard.map { text in
+                    guard let selection = Shard(text) else { throw UserFacingError.invalidInput("--shard: '\(text)' is not K/N with 1 <= K <= N") }
+                    return selection
+                }
+                if let filter { loaded = loaded.filter { ScenarioFilter(filter).matches($0.name) } }
+                if let selection { loaded = loaded.filter { selection.contains($0.name) } }
+                if list {
+                    for scenario in loaded {
+                        let where_ = selection.map { " (shard \($0))" } ?? ""
+                        say("\(scenario.name)\t\(scenario.file)\(where_)")
+                    }
+                    return
                 }
                 let runner = ScenarioRunner(workDirectory: absolute(work), jobs: jobs, bundleDirectory: absolute(bundles))
-                let result = RunReport(scenarios: runner.run(loaded))
+                let limit = failFast ? 1 : maxFailures
+                let reports = runner.run(loaded, stoppingAfter: limit)
+                if reports.count < loaded.count, let limit {
+                    StandardError.complain("stopped after \(limit) failure(s): \(loaded.count - reports.count) scenario(s) not run")
+                }
+                let result = RunReport(scenarios: reports)
                 try report.emit(result)
                 throw runExitCode(result)
             }
@@ -53,6 +73,18 @@ extension Ringfence {
                     let data = try readFile(path)
                     do { return try JSONDecoder().decode(RunReport.self, from: Data(data)) } catch {
                         throw UserFacingError.invalidInput("\(path): not a Ringfence JSON report: \(error)")
+                    }
+                }
+                // The same result in two of the reports (a shard file given twice)
+                // would double every count: a scenario and seed may come from one report only.
+                var seen: [String: Int] = [:]
+                for (index, part) in parts.enumerated() {
+                    for scenario in part.scenarios {
+                        let key = "\(scenario.name)|\(scenario.seed)"
+                        if let first = seen[key], first != index {
+                            throw UserFacingError.invalidInput("\(reports[index]): scenario \(scenario.name) (seed \(scenario.seed)) is already in \(reports[first]); each result may be merged once")
+                        }
+                        seen[key] = index
                     }
                 }
                 let merged = RunReport(scenarios: parts.flatMap(\.scenarios).sorted { $0.name < $1.name })
