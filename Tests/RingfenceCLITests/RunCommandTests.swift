@@ -270,4 +270,35 @@ import Testing
         #expect(result.status == .exited(0), "\(result.stderr)")
         #expect(result.stdout == "2 7\n")  // 3 checks for july19-validated, 4 for july19-wildcard
     }
+
+    /// A folder with an invalid scenario: nothing runs (exit 2), and the XML
+    /// is still written, with the file as an `error` testcase; every
+    /// testsuite has its file, timestamp and host, and testcases take 0 s.
+    @Test(.enabled(if: python != nil, "python3 is not installed"))
+    func anInvalidScenarioIsAnErrorTestcaseAndTheXMLIsWritten() throws {
+        let work = Fixtures.temporaryDirectory("junit-invalid")
+        try FileManager.default.copyItem(atPath: Fixtures.content, toPath: "\(work)/suite/content")
+        try FileManager.default.copyItem(atPath: "\(Fixtures.root)/Scenarios/july19-validated.yaml", toPath: "\(work)/suite/july19-validated.yaml")
+        try "name: broken\nbogus: 1\n".write(toFile: "\(work)/suite/broken.yaml", atomically: true, encoding: .utf8)
+        let xml = "\(work)/report.xml"
+        let run = try RingfenceBinary.run(["run", "\(work)/suite", "--format", "junit", "--output", xml, "--work", "\(work)/runs"])
+        #expect(run.status == .exited(2))
+        #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.contains("broken.yaml:2:1: bogus: unknown key"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(work)/runs"), "something ran")
+        let script = """
+            import sys, xml.etree.ElementTree as ET
+            root = ET.parse(sys.argv[1]).getroot()
+            assert root.attrib["errors"] == "1", root.attrib
+            (suite,) = root.findall("testsuite")
+            for key in ("file", "timestamp", "hostname"):
+                assert suite.attrib.get(key), key
+            (case,) = suite.findall("testcase")
+            assert case.attrib["time"] == "0", case.attrib
+            error = case.find("error")
+            print(error.attrib["message"].split(": ")[1])
+            """
+        let result = try ChildProcess.run(Self.python!, ["-c", script, xml])
+        #expect(result.status == .exited(0), "\(result.stderr)")
+        #expect(result.stdout == "bogus\n", "\(result.stdout)")
+    }
 }

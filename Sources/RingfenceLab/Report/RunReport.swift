@@ -1,3 +1,4 @@
+import Foundation
 import RingfenceHost
 
 /// The JSON report of a run (DESIGN.md section 5). Fields may be added; the
@@ -8,6 +9,20 @@ public struct RunReport: Codable, Sendable {
     /// Unique crash signatures across the run, with how often each was seen.
     public var signatures: [SignatureCount]
     public var matrix: MatrixReport?
+    /// When and where the run happened (figures of this machine, never part
+    /// of a result: a `wall` key, as DESIGN section 1a keeps them apart).
+    public var wall: RunWall?
+
+    public struct RunWall: Codable, Sendable {
+        /// ISO 8601, UTC, seconds.
+        public var started: String
+        public var hostname: String
+
+        public init(started: String, hostname: String) {
+            self.started = started
+            self.hostname = hostname
+        }
+    }
 
     public init(scenarios: [ScenarioReport], matrix: MatrixReport? = nil) {
         self.scenarios = scenarios
@@ -174,6 +189,13 @@ extension ScenarioReport {
     }
 
     /// A scenario that could not run.
+    /// A scenario file that could not be read: an error entry, so that a JUnit
+    /// report still shows it (nothing ran).
+    public static func invalid(file: String, message: String) -> ScenarioReport {
+        let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        return ScenarioReport(scenario: Scenario(file: file, name: name), error: message, sandbox: false)
+    }
+
     init(scenario: Scenario, error: String, sandbox: Bool) {
         self.init(name: scenario.name, seed: scenario.seed, passed: false, outcome: "error",
                   host: Host(survived: false, crashes: 0, boots: 0, bugcheck: nil, recovered: false, bootLoop: 0, downtimeSeconds: 0, recoveries: []),
@@ -199,5 +221,14 @@ extension ScenarioReport {
             let label = [fields.type, fields.detail, fields.signal, fields.syscall, fields.bugcheck].compactMap { $0 }.joined(separator: " ")
             return TimelineEvent(time: record.time.milliseconds, boot: record.boot, type: fields.type, label: label)
         }
+    }
+}
+
+extension RunReport.RunWall {
+    /// This moment, and this machine's name.
+    public static var now: Self {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return Self(started: formatter.string(from: Date()), hostname: ProcessInfo.processInfo.hostName)
     }
 }

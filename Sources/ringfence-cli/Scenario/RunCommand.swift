@@ -33,7 +33,15 @@ extension Ringfence {
         func run() throws {
             try reportingErrors {
                 try report.checkOutput()
-                var loaded = try ScenarioInput.load(scenarios, seed: seed, allowing: input.allow)
+                var loaded: [Scenario]
+                do { loaded = try ScenarioInput.load(scenarios, seed: seed, allowing: input.allow) } catch let invalid as ScenarioInput.Invalid {
+                    // Nothing runs; a JUnit report still shows each file that did not read.
+                    guard report.format == .junit else { throw invalid.reported() }
+                    var result = RunReport(scenarios: invalid.problems.map { ScenarioReport.invalid(file: $0.file, message: $0.message) })
+                    result.wall = RunReport.RunWall.now
+                    try report.emit(result)
+                    throw ExitCode(2)
+                }
                 let selection = try shard.map { text in
                     guard let selection = Shard(text) else { throw UserFacingError.invalidInput("--shard: '\(text)' is not K/N with 1 <= K <= N") }
                     return selection
@@ -53,7 +61,8 @@ extension Ringfence {
                 if reports.count < loaded.count, let limit {
                     StandardError.complain("stopped after \(limit) failure(s): \(loaded.count - reports.count) scenario(s) not run")
                 }
-                let result = RunReport(scenarios: reports)
+                var result = RunReport(scenarios: reports)
+                result.wall = RunReport.RunWall.now
                 try report.emit(result)
                 throw runExitCode(result)
             }
@@ -114,7 +123,7 @@ extension Ringfence {
         func run() throws {
             try reportingErrors {
                 try report.checkOutput()
-                guard let base = try ScenarioInput.load([scenario], seed: seed, allowing: input.allow).first else { return }
+                guard let base = (try ScenarioInput.loadReporting([scenario], seed: seed, allowing: input.allow)).first else { return }
                 let variations = try vary.map { entry -> (key: Scenario.Variable, values: [String]) in
                     let parts = entry.split(separator: "=", maxSplits: 1)
                     guard parts.count == 2, !parts[1].isEmpty else { throw UserFacingError.invalidInput("--vary: '\(entry)' is not KEY=v1,v2") }

@@ -29,7 +29,7 @@ enum ScenarioInput {
                 files.append(path)
             }
         }
-        var errors: [String] = []
+        var problems: [Invalid.Problem] = []
         var scenarios: [Scenario] = []
         for file in files {
             do {
@@ -37,20 +37,41 @@ enum ScenarioInput {
                 if let seed { scenario.seed = seed }
                 scenarios.append(scenario)
             } catch {
-                errors.append(error.description)
+                problems.append(Invalid.Problem(file: file, message: error.description))
             }
         }
         var seen: [String: String] = [:]
         for scenario in scenarios {
-            if let other = seen[scenario.name] { errors.append("\(scenario.file): name '\(scenario.name)' is also used by \(other)") }
+            if let other = seen[scenario.name] {
+                problems.append(Invalid.Problem(file: scenario.file, message: "\(scenario.file): name '\(scenario.name)' is also used by \(other)"))
+            }
             seen[scenario.name] = scenario.file
         }
-        guard errors.isEmpty else {
-            // One line per file: all but the last here, the last as the error.
-            for error in errors.dropLast() { StandardError.complain(error) }
-            throw UserFacingError.invalidInput(errors.last!)
-        }
+        guard problems.isEmpty else { throw Invalid(problems: problems) }
         return scenarios
+    }
+
+    /// `load`, with invalid files reported as one line each (exit 2).
+    static func loadReporting(_ paths: [String], seed: UInt64?, allowing allowed: [String] = []) throws -> [Scenario] {
+        do { return try load(paths, seed: seed, allowing: allowed) } catch let invalid as Invalid { throw invalid.reported() }
+    }
+
+    /// Scenario files that do not read: nothing runs (exit 2). Each problem
+    /// is one line on stderr; a JUnit report also shows each as an error.
+    struct Invalid: Error {
+        struct Problem {
+            let file: String
+            /// The whole one-line message, naming the file, line and key.
+            let message: String
+        }
+
+        let problems: [Problem]
+
+        /// Prints every problem but the last, and returns the last as the error to exit with.
+        func reported() -> UserFacingError {
+            for problem in problems.dropLast() { StandardError.complain(problem.message) }
+            return UserFacingError.invalidInput(problems.last?.message ?? "invalid input")
+        }
     }
 }
 
