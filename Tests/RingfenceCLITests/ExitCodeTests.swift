@@ -27,6 +27,8 @@ import Testing
         Row(arguments: ["run", validated, "--output", "/tmp"], status: 2, fragment: "/tmp: cannot write the report: it is a folder"),
         Row(arguments: ["host", "run", "--content", Fixtures.content, "--update", "/nonexistent/update.yaml"], status: 2, fragment: "/nonexistent/update.yaml: cannot read the file"),
         Row(arguments: ["sandbox", "run", "./no-such-program"], status: 252, fragment: "cannot run ./no-such-program: ENOENT"),
+        Row(arguments: ["matrix", "\(Fixtures.root)/Scenarios", "--vary", "isolation=kernel,user"], status: 2,
+            fragment: "matrix takes one scenario file, not a folder"),
     ]
 
     @Test(arguments: rows)

@@ -123,6 +123,11 @@ extension Ringfence {
         func run() throws {
             try reportingErrors {
                 try report.checkOutput()
+                // One scenario: a folder of them would silently mean its first file.
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: scenario, isDirectory: &isFolder), isFolder.boolValue, ReplayBundle.scenarioPath(in: scenario) == nil {
+                    throw UserFacingError.invalidInput("\(scenario): matrix takes one scenario file, not a folder; run it once per scenario")
+                }
                 guard let base = (try ScenarioInput.loadReporting([scenario], seed: seed, allowing: input.allow)).first else { return }
                 let variations = try vary.map { entry -> (key: Scenario.Variable, values: [String]) in
                     let parts = entry.split(separator: "=", maxSplits: 1)
