@@ -21,14 +21,7 @@ struct DockerProfileTests {
     }
 
     @Test func answersAsDockerWould() throws {
-        let forkServer = try SandboxFixtures.forkServer()
-        var docker = try PolicyCompiler.load(SandboxFixtures.dockerProfile!)
-        docker.allowsPermissive = true  // it allows execve
-        let spec = SandboxSpec(policy: docker, handling: .notify, limits: ProbeRunner.limits,
-                               descriptors: [0, 1, 2].map { DescriptorMapping(SandboxFixtures.devNull, as: $0) }, reportTarget: 3)
-        func run(_ id: Int32) throws -> Termination {
-            try forkServer.launch(spec, entry: "probe", arguments: [Int64(id), 0]).wait(until: monotonicSeconds() + 10)
-        }
+        let run = try SandboxFixtures.answers(under: try PolicyCompiler.load(SandboxFixtures.dockerProfile!))
         #expect(try run(EscapeProbe.bpf.rawValue) == .exited(EPERM))
         #expect(try run(EscapeProbe.clone3.rawValue) == .exited(ENOSYS))
         #expect(try run(PolicyCheck.vsockSocket.rawValue) == .exited(EPERM))

@@ -37,6 +37,18 @@ enum SandboxFixtures {
 
     static let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
 
+    /// A function that runs one probe act or policy check (by id) under
+    /// `policy`, opted in as permissive (real-world profiles allow execve),
+    /// and returns how it ended.
+    static func answers(under policy: PolicyCompiler) throws -> (Int32) throws -> Termination {
+        let forkServer = try forkServer()
+        var policy = policy
+        policy.allowsPermissive = true
+        let spec = SandboxSpec(policy: policy, handling: .notify, limits: ProbeRunner.limits,
+                               descriptors: [0, 1, 2].map { DescriptorMapping(devNull, as: $0) }, reportTarget: 3)
+        return { id in try forkServer.launch(spec, entry: "probe", arguments: [Int64(id), 0]).wait(until: monotonicSeconds() + 10) }
+    }
+
     /// A spec under `profile`, with stdin, stdout and stderr on /dev/null
     /// (or stdout on `stdout`), and the reporter on fd 3.
     static func spec(_ profile: String = "agent.json", handling: ViolationHandling = .notify,
