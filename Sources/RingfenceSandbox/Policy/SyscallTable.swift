@@ -18,8 +18,8 @@ public enum SyscallTable {
     /// Linux syscalls added after libseccomp 2.5's tables (kernels 5.17 to
     /// 6.17, and riscv's own): a profile written for a newer runtime (Docker's
     /// default names several) may allow them, and an allow rule for one this
-    /// libseccomp cannot name is skipped, as Docker's runtime skips it: a
-    /// syscall the filter cannot name is one no program here can be let make.
+    /// libseccomp cannot name is skipped, as Docker's runtime skips it. That
+    /// only makes the filter stricter: the call then meets the default action.
     /// Any other name libseccomp does not know is an error (a typo).
     public static let newerSyscalls: Set<String> = [
         "set_mempolicy_home_node", "cachestat", "fchmodat2", "map_shadow_stack", "futex_wake", "futex_wait", "futex_requeue",
