@@ -44,6 +44,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "\(work)/.ringfence"), "\(row) ran")
     }
 
+    /// `--color always` colours a table even into a pipe; `never` and the
+    /// default (auto, not a terminal) do not.
+    @Test func colorIsChosenWithAFlag() throws {
+        let scenario = "\(Fixtures.root)/Scenarios/july19-validated.yaml"
+        let work = Fixtures.temporaryDirectory("color")
+        let always = try RingfenceBinary.run(["run", scenario, "--color", "always", "--work", "\(work)/a"])
+        #expect(always.status == .exited(0))
+        #expect(always.stdout.contains("\u{1B}["), "no escape sequence")
+        for choice in [["--color", "never"], []] {
+            let plain = try RingfenceBinary.run(["run", scenario, "--work", "\(work)/b"] + choice)
+            #expect(!plain.stdout.contains("\u{1B}["), "\(choice)")
+        }
+        let wrong = try RingfenceBinary.run(["run", scenario, "--color", "sometimes"])
+        #expect(wrong.status == .exited(2))
+    }
+
     @Test(arguments: [["--version"], ["run", "--version"], ["sandbox", "run", "--version"], ["content", "inspect", "--version"]])
     func versionWorksOnEveryCommand(_ arguments: [String]) throws {
         let output = try RingfenceBinary.run(arguments)

@@ -85,6 +85,22 @@ struct ScenarioInputOptions: ParsableArguments {
 struct ReportOptions: ParsableArguments {
     @Option(help: "table, json, junit, markdown or html.") var format: ReportFormat = .table
     @Option(name: .shortAndLong, help: "Write the report here (atomically) instead of standard output.") var output: String?
+    @Option(help: "auto (a table on a terminal, unless NO_COLOR is set), always or never.") var color: ColorChoice = .auto
+
+    /// `--color`, as ls and git spell it.
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
+
+    /// Whether the table is coloured: always and never are obeyed; auto
+    /// colours a table going to a terminal when NO_COLOR is not set.
+    var colored: Bool {
+        switch color {
+        case .always: format == .table
+        case .never: false
+        case .auto: output == nil && format == .table && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        }
+    }
 
     /// DESIGN section 4: an output that cannot be written is invalid input,
     /// refused before anything runs. Its folder is made now (the run would
@@ -111,8 +127,7 @@ struct ReportOptions: ParsableArguments {
     }
 
     func emit(_ report: RunReport) throws {
-        let color = output == nil && format == .table && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let text = try format.render(report, color: color)
+        let text = try format.render(report, color: colored)
         if let output {
             let folder = (output as NSString).deletingLastPathComponent
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
