@@ -6,7 +6,7 @@ CONFIG       ?= debug
 RINGFENCE     = .build/$(CONFIG)/ringfence
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release test demo bench bench-baseline reliability fuzz clean
+.PHONY: all deps build release test demo bench bench-baseline reliability fuzz install install-files uninstall clean
 
 all: build
 
@@ -53,6 +53,31 @@ fuzz: deps
 		RINGFENCE_FUZZ_TARGET=$$target .build-fuzz/release/ringfence-fuzz -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
 			-artifact_prefix=Tests/Fuzz/Crashes/$$target/ .build-fuzz/corpus/$$target Tests/Fuzz/Corpus/$$target || exit 1; \
 	done
+
+# Install: the release build's executables in PREFIX/bin, and their data in
+# PREFIX/share/ringfence (profiles, the scenario library with its content, the
+# examples), where the executables find it (RingfenceHome). DESTDIR stages the
+# tree for a package. `install-files` copies an existing build (BUILD) without
+# building: the tests install the debug build that way.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= .build/release
+BINDIR   = $(DESTDIR)$(PREFIX)/bin
+SHAREDIR = $(DESTDIR)$(PREFIX)/share/ringfence
+install: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+	$(MAKE) install-files BUILD=.build/release
+
+install-files:
+	install -d $(BINDIR) $(SHAREDIR)/profiles $(SHAREDIR)/scenarios $(SHAREDIR)/examples
+	install -m 755 $(BUILD)/ringfence $(BUILD)/ringfence-cli $(BUILD)/ringfence-probe $(BINDIR)/
+	install -m 644 Sandbox/profiles/*.json $(SHAREDIR)/profiles/
+	cp -R Scenarios/. $(SHAREDIR)/scenarios/
+	cp -R examples/. $(SHAREDIR)/examples/
+
+uninstall:
+	rm -f $(BINDIR)/ringfence $(BINDIR)/ringfence-cli $(BINDIR)/ringfence-probe
+	rm -rf $(SHAREDIR)
 
 # The July 19 replay.
 demo: build

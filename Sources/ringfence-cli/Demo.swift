@@ -15,9 +15,9 @@ extension Ringfence {
         enum Name: String, ExpressibleByArgument, CaseIterable { case july19, content }
 
         @Argument(help: "Which demo: july19 or content.") var name: Name = .july19
-        @Option(help: "Folder with the July 19 content sources.") var content = "Scenarios/content"
-        @Option(help: "Seccomp profile for the user-mode agent.") var profile = "Sandbox/profiles/agent.json"
-        @Option(help: "Folder for the files the demo writes.") var work = ".build/demo"
+        @Option(help: "Folder with the July 19 content sources (default: the shipped ones).") var content = Defaults.content
+        @Option(help: "Seccomp profile for the user-mode agent: a file, or a shipped one by name.") var profile = "agent"
+        @Option(help: "Folder for the files the demo writes (default: the state folder).") var work = Defaults.work("demo")
 
         func run() throws {
             try reportingErrors {
@@ -25,7 +25,7 @@ extension Ringfence {
                 say("Channel File 291, July 19, 2024: the IPC template type declares 21 input fields; the sensor supplies 20.")
                 if name == .july19 {
                     say("The cloud's buggy validator passes the update; the sensor's interpreter reads field 21 without a bounds check.")
-                    let replay = July19Replay(contentDirectory: content, profile: absolute(profile), workDirectory: absolute(work),
+                    let replay = July19Replay(contentDirectory: content, profile: absolute(Defaults.profile(profile)), workDirectory: absolute(work),
                                               executable: ChildProcess.currentExecutable)
                     let (kernel, user) = try replay.run(print: say)
                     let asExpected = kernel.outcome == .bootLoop && user.outcome == .isolated && user.hostSurvived

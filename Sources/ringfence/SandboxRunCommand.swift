@@ -21,7 +21,7 @@ enum SandboxRunCommand {
         }
         let run: SandboxRun
         do {
-            run = try SandboxRun.prepare(arguments, executable: ChildProcess.currentExecutable)
+            run = try SandboxRun.prepare(arguments)
         } catch {
             fail("sandbox setup failed: \(error)")
         }

@@ -1,3 +1,5 @@
+import Foundation
+import RingfenceSystem
 import RingfenceTestSupport
 import Testing
 @testable import RingfenceSandbox
@@ -20,9 +22,26 @@ import Testing
 
     /// The default from another folder is a CLI test (SandboxRunCommandTests).
     @Test func aGivenProfileIsNeverReplaced() throws {
-        #expect(SandboxRun.profilePath("/nowhere/p.json", executable: "/x/.build/debug/ringfence") == "/nowhere/p.json")
-        let elsewhere = "/work/x/.build/debug/ringfence"
-        #expect(ExecLauncher.checkoutProfile("agent.json", executable: elsewhere) == "/work/x/.build/debug/../../../Sandbox/profiles/agent.json")
+        #expect(SandboxRun.profilePath("/nowhere/p.json") == "/nowhere/p.json")
+        #expect(SandboxRun.profilePath("agent") == ShippedProfiles.path(named: "agent"))
+        #expect(SandboxRun.profilePath(nil) == ShippedProfiles.path(named: "agent"))
+    }
+
+    /// Data is found from the executable: an install's share/ringfence, or
+    /// the checkout it was built in; RINGFENCE_HOME first, never the working directory.
+    @Test func ringfenceHomeFindsAnInstallOrACheckout() throws {
+        let install = Fixtures.temporaryDirectory("install")
+        try FileManager.default.createDirectory(atPath: "\(install)/bin", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(install)/share/ringfence/profiles", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "\(Fixtures.root)/Sandbox/profiles/agent.json", toPath: "\(install)/share/ringfence/profiles/agent.json")
+        let installed = try #require(RingfenceHome.locate(environment: nil, executable: "\(install)/bin/ringfence"))
+        #expect(installed.profiles == PathConfinement.canonical("\(install)/share/ringfence/profiles"))
+        #expect(installed.scenarios.hasSuffix("/share/ringfence/scenarios"))
+        let built = URL(fileURLWithPath: RingfenceBinary.path).resolvingSymlinksInPath().path
+        let checkout = try #require(RingfenceHome.locate(environment: nil, executable: built))
+        #expect(checkout.profiles == PathConfinement.canonical("\(Fixtures.root)/Sandbox/profiles"))
+        #expect(RingfenceHome.locate(environment: "\(install)/share/ringfence", executable: "/nowhere/bin/ringfence") == installed)
+        #expect(RingfenceHome.locate(environment: nil, executable: "/nowhere/bin/ringfence") == nil)
     }
 
     @Test func theFirstWordThatIsNotAnOptionStartsTheCommand() throws {

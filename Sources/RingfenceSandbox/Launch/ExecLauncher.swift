@@ -28,28 +28,15 @@ public final class ExecLauncher: ExitSource {
         self.staticStartup = staticStartup
     }
 
-    /// A launcher with the shipped startup add-ons, from the Sandbox/profiles
-    /// of the checkout `executable` was built in. Never from beside a
-    /// profile the user named, nor from the working directory: a folder must
-    /// not change which policy applies. A file that is there but invalid is an error.
-    public static func withShippedStartupProfiles(executable: String) throws(SandboxPolicyError) -> ExecLauncher {
+    /// A launcher with the shipped startup add-ons (``ShippedProfiles``):
+    /// never from beside a profile the user named, nor from the working
+    /// directory, for a folder must not change which policy applies. A file
+    /// that is there but invalid is an error.
+    public static func withShippedStartupProfiles() throws(SandboxPolicyError) -> ExecLauncher {
         func load(_ name: String) throws(SandboxPolicyError) -> PolicyCompiler? {
-            let path = checkoutProfile(name, executable: executable)
-            return access(path, R_OK) == 0 ? try PolicyCompiler.load(PathConfinement.canonical(path) ?? path) : nil
+            try ShippedProfiles.path(named: name).map { path throws(SandboxPolicyError) in try PolicyCompiler.load(path) }
         }
-        return ExecLauncher(startup: try load("exec-startup.json"), staticStartup: try load("static-startup.json"))
-    }
-
-    /// The path of the shipped profile `name` in the checkout `executable` was
-    /// built in (`.build/CONFIG/` sits two folders below the package root).
-    public static func checkoutProfile(_ name: String, executable: String) -> String {
-        folder(of: executable) + "/../../../Sandbox/profiles/" + name
-    }
-
-    /// The folder part of a path (`.` for a bare name), as dirname(1) gives it.
-    static func folder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
+        return ExecLauncher(startup: try load("exec-startup"), staticStartup: try load("static-startup"))
     }
 
     deinit { pathBuffer.deallocate() }

@@ -28,26 +28,23 @@ public struct SandboxRun {
         self.launcher = launcher
     }
 
-    /// Loads the profile, and the startup add-ons beside it (or in the
-    /// checkout `executable` was built in), into a launch. An unreadable or
-    /// invalid profile is an error: nothing may run without its policy.
-    public static func prepare(_ arguments: SandboxRunArguments, executable: @autoclosure () -> String) throws(SandboxPolicyError) -> SandboxRun {
-        let profile = profilePath(arguments.profile, executable: executable())
+    /// Loads the profile, and the shipped startup add-ons, into a launch. An
+    /// unreadable or invalid profile is an error: nothing may run without its policy.
+    public static func prepare(_ arguments: SandboxRunArguments) throws(SandboxPolicyError) -> SandboxRun {
+        let profile = profilePath(arguments.profile)
         let policy = try PolicyCompiler.load(profile)
-        let launcher = try ExecLauncher.withShippedStartupProfiles(executable: executable())
+        let launcher = try ExecLauncher.withShippedStartupProfiles()
         return SandboxRun(spec: arguments.spec(policy: policy), command: arguments.command, launcher: launcher)
     }
 
     /// The profile to load: the one given (a bare name such as `agent` is a
-    /// shipped profile); else the shipped agent.json, from the checkout
-    /// `executable` was built in. Never one from the working directory: a
-    /// folder must not change which policy applies. A profile given as a
-    /// path is never replaced by another.
-    public static func profilePath(_ given: String?, executable: @autoclosure () -> String) -> String {
-        let name = given ?? "agent"
+    /// shipped profile); else the shipped agent.json (``ShippedProfiles``).
+    /// Never one from the working directory: a folder must not change which
+    /// policy applies. A profile given as a path is never replaced by another.
+    public static func profilePath(_ given: String?) -> String {
+        let name = given ?? SandboxRunArguments.defaultProfile
         guard ShippedProfiles.isName(name) else { return name }
-        let shipped = ExecLauncher.checkoutProfile("\(name).json", executable: executable())
-        return PathConfinement.canonical(shipped) ?? shipped
+        return ShippedProfiles.path(named: name) ?? "\(name).json"
     }
 
     /// Launches and waits. Never throws: a setup failure is a report too.

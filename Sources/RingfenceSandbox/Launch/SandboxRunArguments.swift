@@ -12,7 +12,7 @@ public struct SandboxRunArguments: Sendable {
     /// The shipped profile used when none is given (never one from the working directory).
     public static let defaultProfile = "agent"
 
-    /// The profile given with --profile; nil for the default (``SandboxRun/profilePath(_:executable:)``).
+    /// The profile given with --profile; nil for the default (``SandboxRun/profilePath(_:)``).
     public var profile: String?
     /// Permissive: every syscall outside the profile is recorded and allowed.
     public var log = false

@@ -3,11 +3,12 @@ import RingfenceSystem
 
 /// The seccomp profiles that ship with Ringfence (Sandbox/profiles), by name:
 /// a scenario writes `profile: agent` rather than a path into the checkout.
-/// They are found from the running executable (`.build/CONFIG/` sits two
-/// folders below the package root), never from the working directory.
+/// They are found from the running executable (an install or the checkout it
+/// was built in, or `RINGFENCE_HOME`: ``RingfenceHome``), never from the
+/// working directory.
 public enum ShippedProfiles {
-    /// The canonical folder, or nil when this executable was not built in a checkout.
-    public static let folder: String? = PathConfinement.canonical(ExecLauncher.checkoutProfile("", executable: ChildProcess.currentExecutable))
+    /// The canonical folder, or nil when no Ringfence data was found.
+    public static let folder: String? = RingfenceHome.current?.profiles
 
     /// The profile called `name` (`agent` for agent.json), if it ships.
     public static func path(named name: String) -> String? {

@@ -52,13 +52,13 @@ extension Ringfence.Host {
         @Option(help: "After a crash: none, safe-mode, remote-fix or known-bad-list.") var recovery: RecoveryAction = .safeMode
         @Option(help: "Most boots.") var maxBoots = 4
         @Option(help: "open or closed: events while a user-mode agent is down.") var failMode: FailMode = .open
-        @Option(help: "Seccomp profile for a user-mode agent.") var profile = "Sandbox/profiles/agent.json"
-        @Option(help: "Folder with the content sources.") var content = "Scenarios/content"
-        @Option(help: "Where the trial's disk and records go.") var work = ".build/host-run"
+        @Option(help: "Seccomp profile for a user-mode agent: a file, or a shipped one by name.") var profile = "agent"
+        @Option(help: "Folder with the content sources (default: the shipped ones).") var content = Defaults.content
+        @Option(help: "Where the trial's disk and records go (default: the state folder).") var work = Defaults.work("host-run")
         @Option(help: "Seed.") var seed: UInt64 = 291
 
         func run() throws {
-            var trial = July19Trial(contentDirectory: content, profile: absolute(profile))
+            var trial = July19Trial(contentDirectory: content, profile: absolute(Defaults.profile(profile)))
             trial.isolation = isolation
             trial.interpreter = interpreter
             trial.updateSource = update

@@ -24,7 +24,7 @@ struct ProfileOptions: ParsableArguments {
 
     func compiler() throws -> PolicyCompiler {
         do {
-            var compiler = try PolicyCompiler.load(SandboxRun.profilePath(profile, executable: ChildProcess.currentExecutable))
+            var compiler = try PolicyCompiler.load(SandboxRun.profilePath(profile))
             compiler.allowsPermissive = permissive
             return compiler
         } catch { throw SetupFailure(message: error.description) }
@@ -32,7 +32,7 @@ struct ProfileOptions: ParsableArguments {
 
     /// An exec launcher with the startup allowances found beside the profile.
     func execLauncher() throws -> ExecLauncher {
-        do { return try ExecLauncher.withShippedStartupProfiles(executable: ChildProcess.currentExecutable) } catch {
+        do { return try ExecLauncher.withShippedStartupProfiles() } catch {
             throw SetupFailure(message: error.description)
         }
     }

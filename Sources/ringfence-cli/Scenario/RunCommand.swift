@@ -17,8 +17,8 @@ extension Ringfence {
         @Option(help: "Use this seed instead of each scenario's own.") var seed: UInt64?
         @OptionGroup var input: ScenarioInputOptions
         @Option(help: "Run only shard K of N (e.g. 2/4): a stable subset, for splitting a suite across CI jobs.") var shard: String?
-        @Option(help: "Where trials keep their disks and record logs.") var work = ".ringfence/runs"
-        @Option(help: "Where replay bundles of failed scenarios go.") var bundles = ".ringfence/bundles"
+        @Option(help: "Where trials keep their disks and record logs (default: the state folder).") var work = Defaults.work("runs")
+        @Option(help: "Where replay bundles of failed scenarios go (default: the state folder).") var bundles = Defaults.work("bundles")
         @Option(help: "Scenarios run at once (at least 1).") var jobs = 2
         @Option(help: "Run only scenarios whose name matches: a shell pattern (july19-*), or a part of the name.") var filter: String?
         @Flag(help: "Collect only: list the scenarios that would run, with their shard, and run nothing.") var list = false
@@ -113,7 +113,7 @@ extension Ringfence {
         @OptionGroup var report: ReportOptions
         @Option(help: "Use this seed instead of the scenario's own.") var seed: UInt64?
         @OptionGroup var input: ScenarioInputOptions
-        @Option(help: "Where trials keep their disks and record logs.") var work = ".ringfence/matrix"
+        @Option(help: "Where trials keep their disks and record logs (default: the state folder).") var work = Defaults.work("matrix")
         @Option(help: "Combinations run at once (at least 1).") var jobs = 2
 
         func validate() throws {
