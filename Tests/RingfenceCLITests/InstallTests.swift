@@ -33,6 +33,7 @@ import Testing
         let run = try Self.installed(["run", "\(share)/scenarios/july19-user.yaml"])
         #expect(run.status == .exited(0), "\(run.stderr)")
         #expect(FileManager.default.fileExists(atPath: "\(Self.install.home)/.local/state/ringfence/runs"), "no trial in the state folder")
+        #expect(run.stdout.contains("trials in \(Self.install.home)/.local/state/ringfence/runs"), "\(run.stdout)")
 
         let probe = try Self.installed(["sandbox", "probe", "--only", "socket,ptrace-parent"])
         #expect(probe.status == .exited(0), "\(probe.stdout)\(probe.stderr)")

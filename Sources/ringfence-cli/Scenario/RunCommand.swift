@@ -64,6 +64,11 @@ extension Ringfence {
                 var result = RunReport(scenarios: reports)
                 result.wall = RunReport.RunWall.now
                 try report.emit(result)
+                // Where the files went (a table is for people; the other formats carry the paths).
+                if report.format == .table && report.output == nil {
+                    let failed = result.scenarios.contains { $0.bundle != nil }
+                    say("trials in \(absolute(work))" + (failed ? "; replay bundles in \(absolute(bundles))" : ""))
+                }
                 throw runExitCode(result)
             }
         }
