@@ -13,5 +13,7 @@ enum Defaults {
     /// `STATE/ringfence/NAME`, for trials, bundles and demos.
     static func work(_ name: String) -> String { RingfenceHome.stateFolder + "/" + name }
     /// A shipped profile by name, or a path as given.
-    static func profile(_ nameOrPath: String) -> String { SandboxRun.profilePath(nameOrPath) }
+    static func profile(_ nameOrPath: String) throws -> String {
+        do { return try SandboxRun.profilePath(nameOrPath) } catch { throw UserFacingError.invalidInput(error.description) }
+    }
 }

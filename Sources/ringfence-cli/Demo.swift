@@ -25,7 +25,7 @@ extension Ringfence {
                 say("Channel File 291, July 19, 2024: the IPC template type declares 21 input fields; the sensor supplies 20.")
                 if name == .july19 {
                     say("The cloud's buggy validator passes the update; the sensor's interpreter reads field 21 without a bounds check.")
-                    let replay = July19Replay(contentDirectory: content, profile: absolute(Defaults.profile(profile)), workDirectory: absolute(work),
+                    let replay = July19Replay(contentDirectory: content, profile: absolute(try Defaults.profile(profile)), workDirectory: absolute(work),
                                               executable: ChildProcess.currentExecutable)
                     let (kernel, user) = try replay.run(print: say)
                     let asExpected = kernel.outcome == .bootLoop && user.outcome == .isolated && user.hostSurvived

@@ -22,9 +22,10 @@ import Testing
 
     /// The default from another folder is a CLI test (SandboxRunCommandTests).
     @Test func aGivenProfileIsNeverReplaced() throws {
-        #expect(SandboxRun.profilePath("/nowhere/p.json") == "/nowhere/p.json")
-        #expect(SandboxRun.profilePath("agent") == ShippedProfiles.path(named: "agent"))
-        #expect(SandboxRun.profilePath(nil) == ShippedProfiles.path(named: "agent"))
+        #expect(try SandboxRun.profilePath("/nowhere/p.json") == "/nowhere/p.json")
+        #expect(try SandboxRun.profilePath("agent") == ShippedProfiles.path(named: "agent"))
+        #expect(try SandboxRun.profilePath(nil) == ShippedProfiles.path(named: "agent"))
+        #expect(throws: SandboxPolicyError.self) { try SandboxRun.profilePath("no-such-profile") }
     }
 
     /// Data is found from the executable: an install's share/ringfence, or

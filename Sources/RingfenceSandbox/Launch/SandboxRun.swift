@@ -31,7 +31,7 @@ public struct SandboxRun {
     /// Loads the profile, and the shipped startup add-ons, into a launch. An
     /// unreadable or invalid profile is an error: nothing may run without its policy.
     public static func prepare(_ arguments: SandboxRunArguments) throws(SandboxPolicyError) -> SandboxRun {
-        let profile = profilePath(arguments.profile)
+        let profile = try profilePath(arguments.profile)
         let policy = try PolicyCompiler.load(profile)
         let launcher = try ExecLauncher.withShippedStartupProfiles()
         return SandboxRun(spec: arguments.spec(policy: policy), command: arguments.command, launcher: launcher)
@@ -41,10 +41,16 @@ public struct SandboxRun {
     /// shipped profile); else the shipped agent.json (``ShippedProfiles``).
     /// Never one from the working directory: a folder must not change which
     /// policy applies. A profile given as a path is never replaced by another.
-    public static func profilePath(_ given: String?) -> String {
+    public static func profilePath(_ given: String?) throws(SandboxPolicyError) -> String {
         let name = given ?? SandboxRunArguments.defaultProfile
         guard ShippedProfiles.isName(name) else { return name }
-        return ShippedProfiles.path(named: name) ?? "\(name).json"
+        guard let path = ShippedProfiles.path(named: name) else {
+            // Never a file of that name in the working directory instead.
+            throw SandboxPolicyError(file: name, message: ShippedProfiles.folder == nil
+                ? "no shipped profile: Ringfence's data was not found beside the executable; set RINGFENCE_HOME"
+                : "no shipped profile of that name; shipped: \(ShippedProfiles.names.joined(separator: ", "))")
+        }
+        return path
     }
 
     /// Launches and waits. Never throws: a setup failure is a report too.

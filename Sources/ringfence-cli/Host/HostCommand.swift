@@ -58,7 +58,7 @@ extension Ringfence.Host {
         @Option(help: "Seed.") var seed: UInt64 = 291
 
         func run() throws {
-            var trial = July19Trial(contentDirectory: content, profile: absolute(Defaults.profile(profile)))
+            var trial = July19Trial(contentDirectory: content, profile: absolute(try Defaults.profile(profile)))
             trial.isolation = isolation
             trial.interpreter = interpreter
             trial.updateSource = update
