@@ -77,12 +77,7 @@ import Testing
         }
         let line = String(format: "%d cases (%d checked), 0 crashes, 0 hangs; slowest %.2f s (%@)",
                           Self.cases.count, checked.count, slowest.seconds, slowest.path)
-        print("reliability: bad input: \(line)")
-        if let figures = ProcessInfo.processInfo.environment["RINGFENCE_RELIABILITY_FIGURES"] {
-            let handle = FileHandle(forWritingAtPath: figures) ?? { FileManager.default.createFile(atPath: figures, contents: nil); return FileHandle(forWritingAtPath: figures) }()
-            handle?.seekToEndOfFile()
-            handle?.write(Data("reliability: bad input: \(line)\n".utf8))
-        }
+        ReliabilityFigures.record("bad input", line)
     }
 
     /// Files that cannot be kept in a repository: made here, each refused
@@ -90,8 +85,7 @@ import Testing
     /// sparse file would take minutes to read).
     @Test(arguments: ["fifo", "dev-zero", "directory", "sparse-4g", "symlink-out"])
     func specialFilesAreRefusedBeforeAnyRead(_ kind: String) throws {
-        let folder = Fixtures.temporaryDirectory("special")
-        try FileManager.default.copyItem(atPath: Fixtures.content, toPath: "\(folder)/content")
+        let folder = try Fixtures.folderWithContent("special")
         let special = "\(folder)/special"
         switch kind {
         case "fifo": #expect(mkfifo(special, 0o644) == 0)

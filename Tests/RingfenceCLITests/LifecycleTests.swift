@@ -9,8 +9,7 @@ import Testing
     /// A user-mode scenario that runs for a long while (a simulated hour), so
     /// that the lab can be killed with its host, fork server and agent up.
     static func longScenario() throws -> String {
-        let folder = Fixtures.temporaryDirectory("lifecycle")
-        try FileManager.default.copyItem(atPath: Fixtures.content, toPath: "\(folder)/content")
+        let folder = try Fixtures.folderWithContent("lifecycle")
         let text = try String(contentsOfFile: "\(Fixtures.root)/Scenarios/july19-user.yaml", encoding: .utf8)
             .replacingOccurrences(of: #"duration: [0-9a-z]+"#, with: "duration: 1h", options: .regularExpression)
             .components(separatedBy: "\nexpect:")[0] + "\n"

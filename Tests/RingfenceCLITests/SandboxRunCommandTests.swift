@@ -80,8 +80,7 @@ import Testing
         let folder = Fixtures.temporaryDirectory("sandbox-c")
         chmod(folder, 0o755)
         let output = "\(folder)/\(name)"
-        let compiler = access("/opt/swift/usr/bin/clang", X_OK) == 0 ? "/opt/swift/usr/bin/clang" : "/usr/bin/cc"
-        let result = try ChildProcess.run(compiler, flags + ["-o", output] + sources)
+        let result = try ChildProcess.run(Fixtures.cCompiler, flags + ["-o", output] + sources)
         try #require(result.status == .exited(0), "\(result.stderr)")
         return output
     }

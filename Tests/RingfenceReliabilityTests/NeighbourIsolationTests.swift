@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(20))) struct NeighbourIsolationTests {
     @Test func aNeighbourKeepsItsHeartbeatsWhileAnotherFailsAThousandTimes() throws {
         let failures = Reliability.count(short: 100, full: 1_000)
-        let folder = try Reliability.scenarioFolder("neighbour")
+        let folder = try Fixtures.folderWithContent("neighbour")
         // About 84 restarts per simulated second in this set-up; 30% more time than needed.
         let milliseconds = failures * 12 + 1_000
         let scenario = """

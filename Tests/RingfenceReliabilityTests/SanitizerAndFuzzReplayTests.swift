@@ -12,8 +12,7 @@ import Testing
         let sources = try FileManager.default.contentsOfDirectory(atPath: "\(root)/Sandbox/CSandbox").filter { $0.hasSuffix(".c") }
             .map { "\(root)/Sandbox/CSandbox/\($0)" }
         let harness = Fixtures.temporaryDirectory("asan") + "/csandbox-harness"
-        let compiler = access("/opt/swift/usr/bin/clang", X_OK) == 0 ? "/opt/swift/usr/bin/clang" : "/usr/bin/clang"
-        let build = try ChildProcess.run(compiler, ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-g", "-O1",
+        let build = try ChildProcess.run(Fixtures.cCompiler, ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-g", "-O1",
                                                     "-I", "\(root)/Sandbox/CSandbox/include", "-o", harness,
                                                     "\(root)/Tests/RingfenceReliabilityTests/ASan/csandbox_harness.c"] + sources)
         try #require(build.status == .exited(0), "\(build.stderr)")

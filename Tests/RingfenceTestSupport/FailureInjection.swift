@@ -9,7 +9,7 @@ public enum FailureInjection {
     public static let library: String = {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Interposer/fail_setup.c").path
         let output = Fixtures.temporaryDirectory("interposer") + "/fail_setup.so"
-        let result = try? ChildProcess.run("/usr/bin/cc", ["-shared", "-fPIC", "-O1", "-o", output, source, "-ldl"])
+        let result = try? ChildProcess.run(Fixtures.cCompiler, ["-shared", "-fPIC", "-O1", "-o", output, source, "-ldl"])
         precondition(result?.status == .exited(0), "cannot build the interposer: \(result?.stderr ?? "no cc")")
         return output
     }()

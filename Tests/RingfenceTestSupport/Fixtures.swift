@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import RingfenceContent
 
 /// Paths and compiled content shared by the test targets.
@@ -30,6 +31,21 @@ public enum Fixtures {
         let path = NSTemporaryDirectory() + "ringfence-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
+    }
+
+    /// A fresh temporary folder holding a copy of the library's content
+    /// (`content/`), for scenarios written at test time: a scenario reads
+    /// only inside its own folder tree.
+    public static func folderWithContent(_ label: String) throws -> String {
+        let folder = temporaryDirectory(label)
+        try FileManager.default.copyItem(atPath: content, toPath: "\(folder)/content")
+        return folder
+    }
+
+    /// The C compiler for programs the tests build: the toolchain's clang
+    /// (the compiler a release build uses), else the system's cc.
+    public static var cCompiler: String {
+        access("/opt/swift/usr/bin/clang", X_OK) == 0 ? "/opt/swift/usr/bin/clang" : "/usr/bin/cc"
     }
 
     /// Writes `text` to a file in a fresh temporary folder and returns its path.
