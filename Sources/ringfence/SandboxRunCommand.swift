@@ -26,14 +26,15 @@ enum SandboxRunCommand {
             fail("sandbox setup failed: \(error)")
         }
         var report = run.run()
-        report.profiles = run.loadedProfiles.map { loaded in
-            let digits = Array("0123456789abcdef")
-            let hex = SHA256.hash(data: loaded.bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }
-            return SandboxRun.Report.LoadedProfile(path: loaded.path, sha256: String(hex))
-        }
         let lines = report.messages(listingLogged: arguments.log)
         if !lines.isEmpty { StandardError.write(lines.joined(separator: "\n") + "\n") }
         if let path = arguments.report {
+            // Digests only for the report that shows them: not on every launch.
+            report.profiles = run.loadedProfiles.map { loaded in
+                let digits = Array("0123456789abcdef")
+                let hex = SHA256.hash(data: loaded.bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }
+                return SandboxRun.Report.LoadedProfile(path: loaded.path, sha256: String(hex))
+            }
             do {
                 try AtomicFile.write(Array(report.json.utf8), to: path)
             } catch {

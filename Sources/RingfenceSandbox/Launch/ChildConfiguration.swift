@@ -12,8 +12,9 @@ struct ChildConfiguration {
     ///   - syncFd: read end of the listener go-ahead pipe (notify and log, fork paths), or -1.
     ///   - handover: how the notification listener reaches the supervisor.
     ///   - expectedParent: the pid that clones the child (0 to skip the check).
+    ///   - filter: the filter the child will load; the configuration carries its `$pid` site count.
     init(spec: SandboxSpec, descriptors: [DescriptorMapping], setupFd: Int32, syncFd: Int32, handover: ListenerHandover = .pidfdCopy,
-         expectedParent: pid_t) throws(SandboxSetupError) {
+         expectedParent: pid_t, filter: SeccompFilter) throws(SandboxSetupError) {
         guard descriptors.count <= Int(RF_MAX_FDS) else { throw SandboxSetupError(stage: .fileDescriptors, errno: EMFILE) }
         raw.parent_death_signal = SIGKILL
         // In a new PID namespace the child is pid 1 there and its getppid() is 0.
@@ -39,14 +40,14 @@ struct ChildConfiguration {
         raw.uid = spec.identity.uid
         raw.gid = spec.identity.gid
         raw.seccomp_flags = spec.handling == .trap ? 0 : UInt32(SECCOMP_FILTER_FLAG_NEW_LISTENER)
+        raw.self_pid_sites = Int32(filter.selfPidSites)
     }
 
     /// Calls `body` with the configuration pointing at `filter`'s instructions,
     /// which stay valid for the duration of the call (the clone happens inside).
     /// The child patches its pid into a copy of its own, never into these.
     mutating func withFilter<R>(_ filter: SeccompFilter, _ body: (UnsafePointer<rf_child_config>) -> R) -> R {
-        raw.self_pid_sites = Int32(filter.selfPidSites)
-        return filter.instructions.withUnsafeBufferPointer { instructions in
+        filter.instructions.withUnsafeBufferPointer { instructions in
             raw.filter = UnsafeRawPointer(instructions.baseAddress)?.assumingMemoryBound(to: sock_filter.self)
             raw.filter_length = UInt16(clamping: instructions.count)
             defer { raw.filter = nil }

@@ -65,7 +65,7 @@ public final class ExecLauncher: ExitSource {
         var configuration: ChildConfiguration
         do {
             configuration = try ChildConfiguration(spec: spec, descriptors: handshake.descriptors(spec), setupFd: handshake.setup.write,
-                                                   syncFd: -1, handover: .message, expectedParent: getpid())
+                                                   syncFd: -1, handover: .message, expectedParent: getpid(), filter: filter)
         } catch {
             handshake.closeAll()
             throw error

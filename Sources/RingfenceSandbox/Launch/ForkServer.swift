@@ -85,8 +85,8 @@ public final class ForkServer: ExitSource {
     private func send(spec: SandboxSpec, handshake: LaunchHandshake, filter: SeccompFilter, entry: String, arguments: [Int64],
                       requestID: UInt64) throws -> (pid_t, Int32) {
         let descriptors = handshake.descriptors(spec)
-        var configuration = try ChildConfiguration(spec: spec, descriptors: descriptors, setupFd: -1, syncFd: -1, expectedParent: 0)
-        configuration.raw.self_pid_sites = Int32(filter.selfPidSites)
+        let configuration = try ChildConfiguration(spec: spec, descriptors: descriptors, setupFd: -1, syncFd: -1, expectedParent: 0,
+                                                   filter: filter)
         let header = ForkServerWire.header(requestID: requestID, entry: entry, arguments: arguments, cloneFlags: spec.namespaces.rawValue,
                                            hasSync: handshake.sync.read >= 0, filterLength: filter.instructionCount,
                                            descriptorCount: descriptors.count)
